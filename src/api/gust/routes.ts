@@ -1,0 +1,86 @@
+/**
+ * Gust's own API (/gust/v1): health, code package download, log search and live log follow
+ * (newline-delimited JSON), metering records.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CodeStore } from '../../control/code-store.ts';
+import type { LogRecord } from '../../control/model.ts';
+import { GustError } from '../../errors.ts';
+import type { Placement } from '../../placement/manager.ts';
+import type { LogQuery, Store } from '../../store/types.ts';
+import type { LogCollector } from '../../telemetry/log-collector.ts';
+
+export interface GustApiDeps {
+  store: Store;
+  code: CodeStore;
+  logs: LogCollector;
+  placement: Placement;
+  version: string;
+}
+
+const num = (v: string | undefined, field: string): number | undefined => {
+  if (v === undefined || v === '') return undefined;
+  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (Number.isNaN(n)) throw new GustError('GUST_INVALID_PARAMETER', `${field} must be a unix time in ms or an ISO date`);
+  return n;
+};
+
+function matches(r: LogRecord, q: LogQuery): boolean {
+  return (
+    (q.functionName === undefined || r.functionName === q.functionName) &&
+    (q.requestId === undefined || r.requestId === q.requestId) &&
+    (q.contains === undefined || r.message.includes(q.contains))
+  );
+}
+
+export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
+  app.get('/gust/v1/health', async () => ({ status: 'ok', version: d.version, placement: d.placement.stats() }));
+
+  app.get('/gust/v1/code/:file', async (req, reply) => {
+    const file = (req.params as { file: string }).file;
+    const m = /^([0-9a-f]{64})\.zip$/.exec(file);
+    if (!m || !d.code.has(m[1]!)) throw new GustError('GUST_FUNCTION_NOT_FOUND', 'Code package not found');
+    return reply.type('application/zip').send(d.code.readBlob(m[1]!));
+  });
+
+  app.get('/gust/v1/logs', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const query: LogQuery = {
+      functionName: q.function || undefined,
+      requestId: q.requestId || undefined,
+      since: num(q.since, 'since'),
+      until: num(q.until, 'until'),
+      contains: q.contains || undefined,
+      afterId: num(q.afterId, 'afterId'),
+      limit: num(q.limit, 'limit'),
+    };
+    const records = d.store.logs.query(query);
+    if (q.follow !== '1' && q.follow !== 'true') return { records };
+
+    // Follow: stream NDJSON, first the matching history, then every new record as it is stored.
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache' });
+    for (const r of records) res.write(JSON.stringify(r) + '\n');
+    const unsubscribe = d.logs.subscribe((batch) => {
+      for (const r of batch) if (matches(r, query)) res.write(JSON.stringify(r) + '\n');
+    });
+    const ping = setInterval(() => res.write('\n'), 15_000);
+    req.raw.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+    });
+  });
+
+  app.get('/gust/v1/metering', async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    return {
+      records: d.store.metering.list({
+        functionName: q.function || undefined,
+        since: num(q.since, 'since'),
+        until: num(q.until, 'until'),
+        limit: num(q.limit, 'limit'),
+      }),
+    };
+  });
+}

@@ -1,0 +1,42 @@
+/** Server configuration: defaults, overridden by environment variables and CLI flags. */
+import path from 'node:path';
+
+export interface GustConfig {
+  /** State directory (SQLite database, code store, environment scratch space). */
+  home: string;
+  host: string;
+  port: number;
+  region: string;
+  accountId: string;
+  /** Idle execution environments are reaped after this many milliseconds. */
+  keepAliveMs: number;
+  /** Account-wide concurrency limit (busy environments). */
+  accountConcurrency: number;
+  /** Executables used for managed runtimes. */
+  nodePath: string;
+  pythonPath: string;
+  /** 'auto' uses a writable cgroup v1/v2 memory controller if present; 'off' disables limits. */
+  cgroups: 'auto' | 'off';
+  /** Days of logs to keep (0 = forever). */
+  logRetentionDays: number;
+}
+
+export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.ProcessEnv = process.env): GustConfig {
+  const num = (v: string | undefined, d: number): number => (v !== undefined && v !== '' ? Number(v) : d);
+  const base: GustConfig = {
+    home: path.resolve(env.GUST_HOME ?? '.gust'),
+    host: env.GUST_HOST ?? '127.0.0.1',
+    port: num(env.GUST_PORT, 9000),
+    region: env.GUST_REGION ?? env.AWS_REGION ?? 'us-east-1',
+    accountId: env.GUST_ACCOUNT_ID ?? '000000000000',
+    keepAliveMs: num(env.GUST_KEEP_ALIVE_MS, 300_000),
+    accountConcurrency: num(env.GUST_ACCOUNT_CONCURRENCY, 1000),
+    nodePath: env.GUST_NODE_PATH ?? process.execPath,
+    pythonPath: env.GUST_PYTHON_PATH ?? 'python3',
+    cgroups: env.GUST_CGROUPS === 'off' ? 'off' : 'auto',
+    logRetentionDays: num(env.GUST_LOG_RETENTION_DAYS, 30),
+  };
+  const cfg = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  cfg.home = path.resolve(cfg.home);
+  return cfg;
+}

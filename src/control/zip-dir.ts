@@ -1,0 +1,45 @@
+/** Packs a directory into a Lambda deployment zip (unix modes kept, so `bootstrap` stays executable). */
+import fs from 'node:fs';
+import path from 'node:path';
+import yazl from 'yazl';
+
+const SKIP = new Set(['.git', '.gust']);
+
+export function zipDirectory(dir: string): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  const walk = (abs: string, rel: string): void => {
+    for (const ent of fs.readdirSync(abs, { withFileTypes: true })) {
+      if (SKIP.has(ent.name)) continue;
+      const a = path.join(abs, ent.name);
+      const r = rel ? `${rel}/${ent.name}` : ent.name;
+      const st = fs.statSync(a);
+      if (st.isDirectory()) walk(a, r);
+      else if (st.isFile()) zip.addFile(a, r, { mode: st.mode, mtime: new Date(0), compress: true });
+    }
+  };
+  walk(path.resolve(dir), '');
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('error', reject);
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+/** Build a zip from in-memory files (used by tests and examples). */
+export function zipFiles(files: Record<string, string | { content: string; mode: number }>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, f] of Object.entries(files)) {
+    const content = typeof f === 'string' ? f : f.content;
+    const mode = typeof f === 'string' ? 0o100644 : 0o100000 | f.mode;
+    zip.addBuffer(Buffer.from(content), name, { mode, mtime: new Date(0) });
+  }
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('error', reject);
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}

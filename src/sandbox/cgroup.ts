@@ -1,0 +1,145 @@
+/**
+ * Memory limits and accounting for execution environments through Linux cgroups.
+ * Prefers a writable cgroup v2 hierarchy with the memory controller, then cgroup v1's memory
+ * controller; where neither is writable, environments run unlimited and Gust logs one warning.
+ * A process joins its cgroup before exec (see launchPrefix), so everything it allocates is charged.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type CgroupMode = 'v2' | 'v1' | 'none';
+
+export interface CgroupSupport {
+  mode: CgroupMode;
+  /** Parent directory under which one cgroup per environment is created. */
+  root: string;
+  reason?: string;
+}
+
+function writableDir(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.W_OK);
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function tryMkdir(parent: string, name: string): string | undefined {
+  const dir = path.join(parent, name);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Detect which cgroup hierarchy Gust can use, creating its parent group `gust-<pid>`. */
+export function detectCgroups(enabled: boolean): CgroupSupport {
+  if (!enabled) return { mode: 'none', root: '', reason: 'disabled by configuration (GUST_CGROUPS=off)' };
+  if (process.platform !== 'linux') return { mode: 'none', root: '', reason: `not Linux (${process.platform})` };
+  const name = `gust-${process.pid}`;
+  // cgroup v2 (unified): needs the memory controller enabled for children of our parent group.
+  const v2 = '/sys/fs/cgroup';
+  if (fs.existsSync(path.join(v2, 'cgroup.controllers')) && writableDir(v2)) {
+    const controllers = fs.readFileSync(path.join(v2, 'cgroup.controllers'), 'utf8');
+    if (controllers.includes('memory')) {
+      const dir = tryMkdir(v2, name);
+      if (dir) {
+        try {
+          fs.writeFileSync(path.join(dir, 'cgroup.subtree_control'), '+memory');
+        } catch {
+          /* may already be enabled or not delegable */
+        }
+        return { mode: 'v2', root: dir };
+      }
+    }
+  }
+  const v1 = '/sys/fs/cgroup/memory';
+  if (fs.existsSync(path.join(v1, 'memory.limit_in_bytes')) && writableDir(v1)) {
+    const dir = tryMkdir(v1, name);
+    if (dir) return { mode: 'v1', root: dir };
+  }
+  return { mode: 'none', root: '', reason: 'no writable cgroup v1 or v2 memory controller' };
+}
+
+/** One environment's memory cgroup. */
+export class MemoryCgroup {
+  readonly dir: string;
+
+  constructor(
+    private support: CgroupSupport,
+    id: string,
+    limitMb: number,
+  ) {
+    this.dir = path.join(support.root, id);
+    fs.mkdirSync(this.dir);
+    const bytes = String(limitMb * 1024 * 1024);
+    if (support.mode === 'v1') {
+      fs.writeFileSync(path.join(this.dir, 'memory.limit_in_bytes'), bytes);
+      try {
+        // No swap beyond the limit, so the limit is a real OOM boundary.
+        fs.writeFileSync(path.join(this.dir, 'memory.memsw.limit_in_bytes'), bytes);
+      } catch {
+        /* swap accounting disabled */
+      }
+    } else {
+      fs.writeFileSync(path.join(this.dir, 'memory.max'), bytes);
+      try {
+        fs.writeFileSync(path.join(this.dir, 'memory.swap.max'), '0');
+      } catch {
+        /* no swap controller */
+      }
+    }
+  }
+
+  /** File a process writes its pid into to join this cgroup. */
+  get procsFile(): string {
+    return path.join(this.dir, 'cgroup.procs');
+  }
+
+  /** Peak memory in bytes since creation (v1 max_usage_in_bytes, v2 memory.peak), or undefined. */
+  peakBytes(): number | undefined {
+    const file = this.support.mode === 'v1' ? 'memory.max_usage_in_bytes' : 'memory.peak';
+    try {
+      return Number(fs.readFileSync(path.join(this.dir, file), 'utf8').trim());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Number of OOM kills in this cgroup. */
+  oomKills(): number {
+    try {
+      const file = this.support.mode === 'v1' ? 'memory.oom_control' : 'memory.events';
+      const text = fs.readFileSync(path.join(this.dir, file), 'utf8');
+      const m = /oom_kill (\d+)/.exec(text);
+      return m ? Number(m[1]) : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Remove the cgroup (retries briefly while the kernel finishes reaping its processes). */
+  async destroy(): Promise<void> {
+    for (let i = 0; i < 50; i++) {
+      try {
+        fs.rmdirSync(this.dir);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  }
+}
+
+export function removeCgroupRoot(support: CgroupSupport): void {
+  if (support.mode === 'none') return;
+  try {
+    fs.rmdirSync(support.root);
+  } catch {
+    /* children still present or already gone */
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Composition root: wires store, control, placement, invoke, telemetry and api into one server.
+ * `startGust` is what `gust serve` and the integration tests call.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/app.ts';
+import { loadConfig, type GustConfig } from './config.ts';
+import { CodeStore } from './control/code-store.ts';
+import { Registry } from './control/registry.ts';
+import { Invoker } from './invoke/invoker.ts';
+import { Placement } from './placement/manager.ts';
+import { detectCgroups, removeCgroupRoot, type CgroupSupport } from './sandbox/cgroup.ts';
+import { openSqliteStore } from './store/sqlite/index.ts';
+import type { Store } from './store/types.ts';
+import { LogCollector } from './telemetry/log-collector.ts';
+import { VERSION } from './version.ts';
+
+export interface Gust {
+  config: GustConfig;
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  store: Store;
+  registry: Registry;
+  placement: Placement;
+  invoker: Invoker;
+  cgroups: CgroupSupport;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends Partial<GustConfig> {
+  logger?: boolean;
+}
+
+export async function startGust(opts: StartOptions = {}): Promise<Gust> {
+  const { logger = false, ...overrides } = opts;
+  const config = loadConfig(overrides);
+  fs.mkdirSync(config.home, { recursive: true });
+  // Scratch space of environments from a previous run (killed server) is stale.
+  fs.rmSync(path.join(config.home, 'envs'), { recursive: true, force: true });
+
+  const store = openSqliteStore(config.home);
+  const code = new CodeStore(config.home);
+  const registry = new Registry(store.functions, code);
+  const logs = new LogCollector(store.logs);
+  const cgroups = detectCgroups(config.cgroups === 'auto');
+  if (cgroups.mode === 'none' && logger) {
+    console.warn(`gust: memory limits are NOT enforced (${cgroups.reason}); Max Memory Used is measured from the process instead`);
+  }
+  const placement = new Placement({
+    home: config.home,
+    region: config.region,
+    accountId: config.accountId,
+    nodePath: config.nodePath,
+    pythonPath: config.pythonPath,
+    keepAliveMs: config.keepAliveMs,
+    accountConcurrency: config.accountConcurrency,
+    cgroups,
+    codeDir: (fn) => code.treePath(fn.codeSha256),
+    onLog: (fn, line, requestId, ts) => logs.line(fn.functionName, fn.version, requestId, line, ts),
+  });
+  registry.onChange((e) => placement.onRegistryChange(e, e.type === 'updated' ? registry.get(e.name)?.latest : undefined));
+  const invoker = new Invoker({ registry, placement, logs, ledger: store.ledger, region: config.region, accountId: config.accountId });
+
+  let url = '';
+  const app = buildApp({
+    registry,
+    invoker,
+    store,
+    code,
+    logs,
+    placement,
+    version: VERSION,
+    logger,
+    ctx: { region: config.region, accountId: config.accountId, publicUrl: () => url },
+  });
+  await app.listen({ host: config.host, port: config.port });
+  const port = (app.server.address() as AddressInfo).port;
+  url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  const retention = setInterval(
+    () => {
+      if (config.logRetentionDays > 0) store.logs.deleteOlderThan(Date.now() - config.logRetentionDays * 86_400_000);
+    },
+    60 * 60 * 1000,
+  );
+  retention.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      clearInterval(retention);
+      // Stop accepting requests, let invocations in flight finish, then retire every environment.
+      const closed = app.close();
+      await invoker.drain();
+      await placement.shutdown();
+      await closed;
+      logs.flush();
+      store.close();
+      removeCgroupRoot(cgroups);
+    })());
+
+  return { config, url, port, app, store, registry, placement, invoker, cgroups, stop };
+}

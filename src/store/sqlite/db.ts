@@ -1,0 +1,59 @@
+/** Opens the embedded SQLite database (WAL) and applies schema migrations in order. */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE functions (
+     name TEXT PRIMARY KEY,
+     created_at TEXT NOT NULL,
+     latest TEXT NOT NULL
+   );
+   CREATE TABLE logs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     function_name TEXT NOT NULL,
+     version TEXT NOT NULL,
+     request_id TEXT,
+     ts INTEGER NOT NULL,
+     message TEXT NOT NULL
+   );
+   CREATE INDEX logs_fn ON logs(function_name, id);
+   CREATE INDEX logs_req ON logs(request_id);
+   CREATE INDEX logs_ts ON logs(ts);
+   CREATE TABLE metering (
+     request_id TEXT PRIMARY KEY,
+     function_name TEXT NOT NULL,
+     version TEXT NOT NULL,
+     start_time INTEGER NOT NULL,
+     duration_ms REAL NOT NULL,
+     billed_duration_ms INTEGER NOT NULL,
+     memory_size_mb INTEGER NOT NULL,
+     max_memory_used_mb INTEGER NOT NULL,
+     init_duration_ms REAL,
+     cold INTEGER NOT NULL,
+     outcome TEXT NOT NULL,
+     error_type TEXT
+   );
+   CREATE INDEX metering_fn ON metering(function_name, start_time);`,
+];
+
+export function openDatabase(home: string): Database.Database {
+  fs.mkdirSync(home, { recursive: true });
+  const db = new Database(path.join(home, 'gust.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Routes the lines environments write to the invocation they belong to. Lines of an invocation in
+ * progress are held until it ends and are then committed with its metering record in one
+ * transaction. Lines outside any invocation (idle output, late lines) are written in small batches.
+ */
+import type { LogRecord } from '../control/model.ts';
+import type { LogStore } from '../store/types.ts';
+
+/** Per-invocation cap on stored log text; the rest is dropped with one marker line. */
+const MAX_INVOCATION_LOG_BYTES = 5 * 1024 * 1024;
+
+interface Active {
+  lines: LogRecord[];
+  bytes: number;
+  dropped: number;
+  /** Index of the first line after the invocation started (lines before it are init lines). */
+  invokeStart: number;
+}
+
+export type LogListener = (records: LogRecord[]) => void;
+
+export class LogCollector {
+  private active = new Map<string, Active>();
+  private orphans: LogRecord[] = [];
+  private timer?: NodeJS.Timeout;
+  private listeners = new Set<LogListener>();
+
+  constructor(private store: LogStore) {}
+
+  /** Subscribe to every record as it is stored (for `logs --follow`). */
+  subscribe(fn: LogListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  published(records: LogRecord[]): void {
+    if (records.length) for (const l of this.listeners) l(records);
+  }
+
+  begin(requestId: string): void {
+    this.active.set(requestId, { lines: [], bytes: 0, dropped: 0, invokeStart: 0 });
+  }
+
+  /** Mark the end of the init phase and the start of the invocation proper. */
+  markInvokeStart(requestId: string): void {
+    const a = this.active.get(requestId);
+    if (a) a.invokeStart = a.lines.length;
+  }
+
+  line(functionName: string, version: string, requestId: string | null, message: string, timestamp: number): void {
+    const rec: LogRecord = { functionName, version, requestId, timestamp, message };
+    const a = requestId ? this.active.get(requestId) : undefined;
+    if (a) {
+      if (a.bytes + message.length > MAX_INVOCATION_LOG_BYTES) {
+        a.dropped++;
+        return;
+      }
+      a.bytes += message.length;
+      a.lines.push(rec);
+      return;
+    }
+    this.orphans.push(rec);
+    if (this.orphans.length >= 500) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), 100);
+  }
+
+  /** Finish an invocation: returns its init lines and invocation lines. */
+  end(requestId: string): { init: LogRecord[]; invoke: LogRecord[]; dropped: number } {
+    const a = this.active.get(requestId);
+    this.active.delete(requestId);
+    if (!a) return { init: [], invoke: [], dropped: 0 };
+    return { init: a.lines.slice(0, a.invokeStart), invoke: a.lines.slice(a.invokeStart), dropped: a.dropped };
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.orphans.length) return;
+    const batch = this.orphans.splice(0);
+    this.store.append(batch);
+    this.published(batch);
+  }
+}
