@@ -48,7 +48,9 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
   const logs = new LogCollector(store.logs);
   const cgroups = detectCgroups(config.cgroups === 'auto');
   if (cgroups.mode === 'none' && logger) {
-    console.warn(`gust: memory limits are NOT enforced (${cgroups.reason}); Max Memory Used is measured from the process instead`);
+    console.warn(
+      `gust: memory limits are NOT enforced (${cgroups.reason}); Max Memory Used is measured from the process instead`,
+    );
   }
   const placement = new Placement({
     home: config.home,
@@ -62,8 +64,17 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     codeDir: (fn) => code.treePath(fn.codeSha256),
     onLog: (fn, line, requestId, ts) => logs.line(fn.functionName, fn.version, requestId, line, ts),
   });
-  registry.onChange((e) => placement.onRegistryChange(e, e.type === 'updated' ? registry.get(e.name)?.latest : undefined));
-  const invoker = new Invoker({ registry, placement, logs, ledger: store.ledger, region: config.region, accountId: config.accountId });
+  registry.onChange((e) =>
+    placement.onRegistryChange(e, e.type === 'updated' ? registry.get(e.name)?.latest : undefined),
+  );
+  const invoker = new Invoker({
+    registry,
+    placement,
+    logs,
+    ledger: store.ledger,
+    region: config.region,
+    accountId: config.accountId,
+  });
 
   let url = '';
   const app = buildApp({

@@ -35,7 +35,10 @@ export function buildApp(d: AppDeps): FastifyInstance {
   });
   app.setErrorHandler((err, _req, reply) => sendAwsError(reply, err));
   app.setNotFoundHandler((req, reply) =>
-    sendAwsError(reply, new GustError('GUST_UNKNOWN_OPERATION', `No operation matches ${req.method} ${req.url.split('?')[0]}`)),
+    sendAwsError(
+      reply,
+      new GustError('GUST_UNKNOWN_OPERATION', `No operation matches ${req.method} ${req.url.split('?')[0]}`),
+    ),
   );
   registerFunctionRoutes(app, d.registry, d.ctx);
   registerInvokeRoutes(app, d.invoker);

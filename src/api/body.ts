@@ -24,7 +24,10 @@ export function jsonBody<T extends z.ZodType>(req: FastifyRequest, schema: T): z
     const detail = issues
       .map((i) => `Value at '${i.path.join('.') || '(body)'}' failed to satisfy constraint: ${i.message}`)
       .join('; ');
-    throw new GustError('GUST_VALIDATION', `${issues.length} validation error${issues.length > 1 ? 's' : ''} detected: ${detail}`);
+    throw new GustError(
+      'GUST_VALIDATION',
+      `${issues.length} validation error${issues.length > 1 ? 's' : ''} detected: ${detail}`,
+    );
   }
   return r.data;
 }

@@ -43,25 +43,36 @@ program
   .option('--keep-alive <seconds>', 'idle environments are reaped after this long', intArg)
   .option('--concurrency <n>', 'account concurrency limit (default 1000)', intArg)
   .option('--quiet', 'no request log')
-  .action(async (o: { port?: number; host?: string; home?: string; keepAlive?: number; concurrency?: number; quiet?: boolean }) => {
-    const gust = await startGust({
-      port: o.port,
-      host: o.host,
-      home: o.home,
-      keepAliveMs: o.keepAlive !== undefined ? o.keepAlive * 1000 : undefined,
-      accountConcurrency: o.concurrency,
-      logger: !o.quiet,
-    });
-    console.log(`gust ${VERSION} listening on ${gust.url} (home ${gust.config.home}, memory limits: ${gust.cgroups.mode === 'none' ? 'off' : `cgroup ${gust.cgroups.mode}`})`);
-    let signals = 0;
-    const onSignal = (): void => {
-      if (++signals > 1) process.exit(130);
-      console.log('gust: shutting down (waiting for invocations in flight; Ctrl-C again to force)');
-      void gust.stop().then(() => process.exit(0));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  .action(
+    async (o: {
+      port?: number;
+      host?: string;
+      home?: string;
+      keepAlive?: number;
+      concurrency?: number;
+      quiet?: boolean;
+    }) => {
+      const gust = await startGust({
+        port: o.port,
+        host: o.host,
+        home: o.home,
+        keepAliveMs: o.keepAlive !== undefined ? o.keepAlive * 1000 : undefined,
+        accountConcurrency: o.concurrency,
+        logger: !o.quiet,
+      });
+      console.log(
+        `gust ${VERSION} listening on ${gust.url} (home ${gust.config.home}, memory limits: ${gust.cgroups.mode === 'none' ? 'off' : `cgroup ${gust.cgroups.mode}`})`,
+      );
+      let signals = 0;
+      const onSignal = (): void => {
+        if (++signals > 1) process.exit(130);
+        console.log('gust: shutting down (waiting for invocations in flight; Ctrl-C again to force)');
+        void gust.stop().then(() => process.exit(0));
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    },
+  );
 
 program
   .command('deploy')
@@ -74,53 +85,74 @@ program
   .option('-t, --timeout <seconds>', 'timeout in seconds', intArg)
   .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect)
   .option('--description <text>', 'description')
-  .action(async (p: string, o: { name: string; runtime?: string; handler?: string; memory?: number; timeout?: number; env?: string[]; description?: string }) => {
-    if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
-    const zip = fs.statSync(p).isDirectory() ? await zipDirectory(p) : fs.readFileSync(p);
-    let env: Record<string, string> | undefined;
-    if (o.env) {
-      env = {};
-      for (const kv of o.env) {
-        const i = kv.indexOf('=');
-        if (i < 1) throw new UsageError(`--env expects KEY=VALUE, got ${kv}`);
-        env[kv.slice(0, i)] = kv.slice(i + 1);
+  .action(
+    async (
+      p: string,
+      o: {
+        name: string;
+        runtime?: string;
+        handler?: string;
+        memory?: number;
+        timeout?: number;
+        env?: string[];
+        description?: string;
+      },
+    ) => {
+      if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
+      const zip = fs.statSync(p).isDirectory() ? await zipDirectory(p) : fs.readFileSync(p);
+      let env: Record<string, string> | undefined;
+      if (o.env) {
+        env = {};
+        for (const kv of o.env) {
+          const i = kv.indexOf('=');
+          if (i < 1) throw new UsageError(`--env expects KEY=VALUE, got ${kv}`);
+          env[kv.slice(0, i)] = kv.slice(i + 1);
+        }
       }
-    }
-    const c = client();
-    const config = {
-      Runtime: o.runtime,
-      Handler: o.handler,
-      MemorySize: o.memory,
-      Timeout: o.timeout,
-      Description: o.description,
-      Environment: env ? { Variables: env } : undefined,
-    };
-    let existing = true;
-    try {
-      await c.json('GET', `/2015-03-31/functions/${enc(o.name)}/configuration`);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) existing = false;
-      else throw e;
-    }
-    let fn: FnConfig;
-    if (!existing) {
-      if (!o.runtime) throw new UsageError('--runtime is required to create a function');
-      fn = await c.json<FnConfig>('POST', '/2015-03-31/functions', {
-        FunctionName: o.name,
-        ...config,
-        Handler: o.handler ?? (o.runtime.startsWith('provided') ? 'bootstrap' : o.runtime.startsWith('python') ? 'lambda_function.lambda_handler' : 'index.handler'),
-        Role: 'arn:aws:iam::000000000000:role/gust',
-        Code: { ZipFile: zip.toString('base64') },
-      });
-      console.log(`created ${fn.FunctionName} (${fn.Runtime}, ${fn.CodeSize} bytes)`);
-    } else {
-      fn = await c.json<FnConfig>('PUT', `/2015-03-31/functions/${enc(o.name)}/code`, { ZipFile: zip.toString('base64') });
-      if (Object.values(config).some((v) => v !== undefined)) {
-        fn = await c.json<FnConfig>('PUT', `/2015-03-31/functions/${enc(o.name)}/configuration`, config);
+      const c = client();
+      const config = {
+        Runtime: o.runtime,
+        Handler: o.handler,
+        MemorySize: o.memory,
+        Timeout: o.timeout,
+        Description: o.description,
+        Environment: env ? { Variables: env } : undefined,
+      };
+      let existing = true;
+      try {
+        await c.json('GET', `/2015-03-31/functions/${enc(o.name)}/configuration`);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) existing = false;
+        else throw e;
       }
-      console.log(`updated ${fn.FunctionName} (${fn.Runtime}, ${fn.CodeSize} bytes)`);
-    }
-  });
+      let fn: FnConfig;
+      if (!existing) {
+        if (!o.runtime) throw new UsageError('--runtime is required to create a function');
+        fn = await c.json<FnConfig>('POST', '/2015-03-31/functions', {
+          FunctionName: o.name,
+          ...config,
+          Handler:
+            o.handler ??
+            (o.runtime.startsWith('provided')
+              ? 'bootstrap'
+              : o.runtime.startsWith('python')
+                ? 'lambda_function.lambda_handler'
+                : 'index.handler'),
+          Role: 'arn:aws:iam::000000000000:role/gust',
+          Code: { ZipFile: zip.toString('base64') },
+        });
+        console.log(`created ${fn.FunctionName} (${fn.Runtime}, ${fn.CodeSize} bytes)`);
+      } else {
+        fn = await c.json<FnConfig>('PUT', `/2015-03-31/functions/${enc(o.name)}/code`, {
+          ZipFile: zip.toString('base64'),
+        });
+        if (Object.values(config).some((v) => v !== undefined)) {
+          fn = await c.json<FnConfig>('PUT', `/2015-03-31/functions/${enc(o.name)}/configuration`, config);
+        }
+        console.log(`updated ${fn.FunctionName} (${fn.Runtime}, ${fn.CodeSize} bytes)`);
+      }
+    },
+  );
 
 program
   .command('invoke')
@@ -152,35 +184,43 @@ program
   .option('--since <time>', 'ISO date, unix ms, or a duration like 10m / 2h')
   .option('--filter <text>', 'only lines containing text')
   .option('-n, --limit <n>', 'lines of history', intArg, 200)
-  .action(async (name: string, o: { follow?: boolean; requestId?: string; since?: string; filter?: string; limit: number }) => {
-    const params = new URLSearchParams({ function: name, limit: String(o.limit) });
-    if (o.requestId) params.set('requestId', o.requestId);
-    if (o.filter) params.set('contains', o.filter);
-    if (o.since) params.set('since', String(parseSince(o.since)));
-    const c = client();
-    await c.json('GET', `/2015-03-31/functions/${enc(name)}/configuration`);
-    const print = (r: { timestamp: number; message: string }): void => {
-      process.stdout.write(`${new Date(r.timestamp).toISOString()}  ${r.message}\n`);
-    };
-    if (!o.follow) {
-      const { records } = await c.json<{ records: { timestamp: number; message: string }[] }>('GET', `/gust/v1/logs?${params}`);
-      records.forEach(print);
-      return;
-    }
-    params.set('follow', '1');
-    const res = await c.request('GET', `/gust/v1/logs?${params}`);
-    let buf = '';
-    const decoder = new TextDecoder();
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += decoder.decode(chunk, { stream: true });
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.trim()) print(JSON.parse(line) as { timestamp: number; message: string });
+  .action(
+    async (
+      name: string,
+      o: { follow?: boolean; requestId?: string; since?: string; filter?: string; limit: number },
+    ) => {
+      const params = new URLSearchParams({ function: name, limit: String(o.limit) });
+      if (o.requestId) params.set('requestId', o.requestId);
+      if (o.filter) params.set('contains', o.filter);
+      if (o.since) params.set('since', String(parseSince(o.since)));
+      const c = client();
+      await c.json('GET', `/2015-03-31/functions/${enc(name)}/configuration`);
+      const print = (r: { timestamp: number; message: string }): void => {
+        process.stdout.write(`${new Date(r.timestamp).toISOString()}  ${r.message}\n`);
+      };
+      if (!o.follow) {
+        const { records } = await c.json<{ records: { timestamp: number; message: string }[] }>(
+          'GET',
+          `/gust/v1/logs?${params}`,
+        );
+        records.forEach(print);
+        return;
       }
-    }
-  });
+      params.set('follow', '1');
+      const res = await c.request('GET', `/gust/v1/logs?${params}`);
+      let buf = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buf += decoder.decode(chunk, { stream: true });
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (line.trim()) print(JSON.parse(line) as { timestamp: number; message: string });
+        }
+      }
+    },
+  );
 
 program
   .command('ls')
@@ -199,9 +239,13 @@ program
     } while (marker);
     if (!rows.length) return console.log('no functions');
     const w = Math.max(4, ...rows.map((r) => r.FunctionName.length));
-    console.log(`${'NAME'.padEnd(w)}  ${'RUNTIME'.padEnd(16)}  ${'MEMORY'.padStart(6)}  ${'TIMEOUT'.padStart(7)}  LAST MODIFIED`);
+    console.log(
+      `${'NAME'.padEnd(w)}  ${'RUNTIME'.padEnd(16)}  ${'MEMORY'.padStart(6)}  ${'TIMEOUT'.padStart(7)}  LAST MODIFIED`,
+    );
     for (const r of rows) {
-      console.log(`${r.FunctionName.padEnd(w)}  ${r.Runtime.padEnd(16)}  ${String(r.MemorySize).padStart(6)}  ${String(r.Timeout).padStart(7)}  ${r.LastModified}`);
+      console.log(
+        `${r.FunctionName.padEnd(w)}  ${r.Runtime.padEnd(16)}  ${String(r.MemorySize).padStart(6)}  ${String(r.Timeout).padStart(7)}  ${r.LastModified}`,
+      );
     }
   });
 
@@ -240,4 +284,3 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${(e as Error).stack ?? String(e)}`);
   process.exit(4);
 });
-

@@ -147,7 +147,10 @@ export class Registry {
     name: string,
     base: FunctionVersion | undefined,
     input: FunctionConfigInput,
-  ): Omit<FunctionVersion, 'functionName' | 'version' | 'codeSha256' | 'codeSize' | 'lastModified' | 'revisionId' | 'revision'> {
+  ): Omit<
+    FunctionVersion,
+    'functionName' | 'version' | 'codeSha256' | 'codeSize' | 'lastModified' | 'revisionId' | 'revision'
+  > {
     const runtime = input.runtime ?? base?.runtime ?? '';
     validateRuntime(runtime);
     const handler = input.handler ?? base?.handler ?? '';

@@ -12,7 +12,13 @@ import type { FunctionVersion } from '../control/model.ts';
 import { MemoryCgroup, type CgroupSupport } from './cgroup.ts';
 import { launchSpec } from './launch.ts';
 import { LineSplitter } from './line-splitter.ts';
-import { deliverNext, MAX_RESPONSE_BYTES, startRuntimeApi, type NextEvent, type RuntimeApiServer } from './runtime-api.ts';
+import {
+  deliverNext,
+  MAX_RESPONSE_BYTES,
+  startRuntimeApi,
+  type NextEvent,
+  type RuntimeApiServer,
+} from './runtime-api.ts';
 
 /** Lambda's limit on the INIT phase of an on-demand environment. */
 export const INIT_TIMEOUT_MS = 10_000;
@@ -150,7 +156,9 @@ export class Environment {
     const initDone = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         const msg = `INIT phase timed out after ${(INIT_TIMEOUT_MS / 1000).toFixed(2)} seconds`;
-        this.failInit(new InitError('Sandbox.Timedout', errorBody('Sandbox.Timedout', msg), 'timeout', INIT_TIMEOUT_MS));
+        this.failInit(
+          new InitError('Sandbox.Timedout', errorBody('Sandbox.Timedout', msg), 'timeout', INIT_TIMEOUT_MS),
+        );
       }, INIT_TIMEOUT_MS);
       this.initSettle = { resolve, reject, timer };
     });
@@ -280,7 +288,11 @@ export class Environment {
   }
 
   private matches(requestId: string): boolean {
-    return this.inflight !== undefined && this.inflight.deliveredAt !== undefined && this.inflight.req.requestId === requestId;
+    return (
+      this.inflight !== undefined &&
+      this.inflight.deliveredAt !== undefined &&
+      this.inflight.req.requestId === requestId
+    );
   }
 
   private onResponse(requestId: string, body: Buffer): boolean {
@@ -293,7 +305,12 @@ export class Environment {
     if (!this.matches(requestId)) return false;
     const msg = `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
     this.finish(
-      { status: 'error', reason: 'too_large', errorType: 'Function.ResponseSizeTooLarge', payload: errorBody('Function.ResponseSizeTooLarge', msg) },
+      {
+        status: 'error',
+        reason: 'too_large',
+        errorType: 'Function.ResponseSizeTooLarge',
+        payload: errorBody('Function.ResponseSizeTooLarge', msg),
+      },
       false,
     );
     return true;
@@ -339,7 +356,15 @@ export class Environment {
       Date.now(),
     );
     const msg = `RequestId: ${inf.req.requestId} Error: Task timed out after ${secs} seconds`;
-    this.finish({ status: 'error', reason: 'timeout', errorType: 'Sandbox.Timedout', payload: errorBody('Sandbox.Timedout', msg) }, true);
+    this.finish(
+      {
+        status: 'error',
+        reason: 'timeout',
+        errorType: 'Sandbox.Timedout',
+        payload: errorBody('Sandbox.Timedout', msg),
+      },
+      true,
+    );
   }
 
   private onProcessExit(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
@@ -419,7 +444,15 @@ export class Environment {
   async shutdown(graceMs = 500): Promise<void> {
     if (this.inflight) {
       const msg = `RequestId: ${this.inflight.req.requestId} Error: Runtime shut down`;
-      this.finish({ status: 'error', reason: 'crash', errorType: 'Runtime.ExitError', payload: errorBody('Runtime.ExitError', msg) }, false);
+      this.finish(
+        {
+          status: 'error',
+          reason: 'crash',
+          errorType: 'Runtime.ExitError',
+          payload: errorBody('Runtime.ExitError', msg),
+        },
+        false,
+      );
     }
     const pid = this.proc?.pid;
     this.state = 'dead';
@@ -451,6 +484,11 @@ export class Environment {
 }
 
 function signalName(sig: NodeJS.Signals): string {
-  const names: Record<string, string> = { SIGKILL: 'killed', SIGSEGV: 'segmentation fault', SIGABRT: 'aborted', SIGTERM: 'terminated' };
+  const names: Record<string, string> = {
+    SIGKILL: 'killed',
+    SIGSEGV: 'segmentation fault',
+    SIGABRT: 'aborted',
+    SIGTERM: 'terminated',
+  };
   return names[sig] ?? sig;
 }

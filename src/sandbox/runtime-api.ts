@@ -87,11 +87,13 @@ export async function startRuntimeApi(h: RuntimeApiHandlers): Promise<RuntimeApi
       if (!url.startsWith(PREFIX)) return reply(res, 404, { errorMessage: 'Not found', errorType: 'NotFound' });
       const route = url.slice(PREFIX.length);
       if (route === 'invocation/next') {
-        if (req.method !== 'GET') return reply(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
+        if (req.method !== 'GET')
+          return reply(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
         req.resume();
         return h.next(res);
       }
-      if (req.method !== 'POST') return reply(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
+      if (req.method !== 'POST')
+        return reply(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
       if (route === 'init/error') {
         const { body } = await readBody(req, MAX_ERROR_BYTES);
         h.initError(req.headers['lambda-runtime-function-error-type'] as string | undefined, body ?? Buffer.alloc(0));

@@ -21,7 +21,8 @@ export interface GustApiDeps {
 const num = (v: string | undefined, field: string): number | undefined => {
   if (v === undefined || v === '') return undefined;
   const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (Number.isNaN(n)) throw new GustError('GUST_INVALID_PARAMETER', `${field} must be a unix time in ms or an ISO date`);
+  if (Number.isNaN(n))
+    throw new GustError('GUST_INVALID_PARAMETER', `${field} must be a unix time in ms or an ISO date`);
   return n;
 };
 

@@ -11,11 +11,16 @@ import type { z } from 'zod';
 const BASE = '/2015-03-31/functions';
 
 function decodeZip(zipFile: string | undefined, other: { S3Bucket?: string; ImageUri?: string }): Buffer {
-  if (other.ImageUri) throw new GustError('GUST_INVALID_PARAMETER', 'Container images are not supported by Gust yet; use a zip package.');
+  if (other.ImageUri)
+    throw new GustError('GUST_INVALID_PARAMETER', 'Container images are not supported by Gust yet; use a zip package.');
   if (other.S3Bucket) throw new GustError('GUST_INVALID_PARAMETER', 'Code from S3 is not supported yet; pass ZipFile.');
   if (!zipFile) throw new GustError('GUST_INVALID_PARAMETER', 'Please provide a source for function code.');
   const buf = Buffer.from(zipFile, 'base64');
-  if (!buf.length) throw new GustError('GUST_INVALID_ZIP', 'Could not unzip uploaded file. Please check your file, then try to upload again.');
+  if (!buf.length)
+    throw new GustError(
+      'GUST_INVALID_ZIP',
+      'Could not unzip uploaded file. Please check your file, then try to upload again.',
+    );
   return buf;
 }
 
@@ -38,13 +43,20 @@ export function registerFunctionRoutes(app: FastifyInstance, registry: Registry,
   const arnOf = (name: string, q?: string): string => functionArn(ctx.region, ctx.accountId, name, q);
   const checkRevision = (current: string, expected?: string): void => {
     if (expected && expected !== current) {
-      throw new GustError('GUST_PRECONDITION_FAILED', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+      throw new GustError(
+        'GUST_PRECONDITION_FAILED',
+        'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+      );
     }
   };
 
   app.post(BASE, async (req, reply) => {
     const b = jsonBody(req, createFunctionSchema);
-    if (b.PackageType === 'Image') throw new GustError('GUST_INVALID_PARAMETER', 'Container images are not supported by Gust yet; use a zip package.');
+    if (b.PackageType === 'Image')
+      throw new GustError(
+        'GUST_INVALID_PARAMETER',
+        'Container images are not supported by Gust yet; use a zip package.',
+      );
     const { name } = parseFunctionRef(b.FunctionName);
     const rec = await registry.create({
       name,
@@ -60,7 +72,10 @@ export function registerFunctionRoutes(app: FastifyInstance, registry: Registry,
     const q = req.query as { Marker?: string; MaxItems?: string };
     const max = q.MaxItems !== undefined ? Number(q.MaxItems) : 50;
     if (!Number.isInteger(max) || max < 1 || max > 10000) {
-      throw new GustError('GUST_VALIDATION', `1 validation error detected: Value '${q.MaxItems}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000`);
+      throw new GustError(
+        'GUST_VALIDATION',
+        `1 validation error detected: Value '${q.MaxItems}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000`,
+      );
     }
     let after = '';
     if (q.Marker) {

@@ -12,23 +12,33 @@ export function registerInvokeRoutes(app: FastifyInstance, invoker: Invoker): vo
     const type = (req.headers['x-amz-invocation-type'] as string | undefined) ?? 'RequestResponse';
     const logType = (req.headers['x-amz-log-type'] as string | undefined) ?? 'None';
     if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
-      throw new GustError('GUST_VALIDATION', `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+      throw new GustError(
+        'GUST_VALIDATION',
+        `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
+      );
     }
     if (logType !== 'None' && logType !== 'Tail') {
-      throw new GustError('GUST_VALIDATION', `1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`);
+      throw new GustError(
+        'GUST_VALIDATION',
+        `1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`,
+      );
     }
     const payload = rawBody(req);
     if (payload.length) {
       try {
         JSON.parse(payload.toString('utf8'));
       } catch (e) {
-        throw new GustError('GUST_INVALID_REQUEST_CONTENT', `Could not parse request body into json: ${(e as Error).message}`);
+        throw new GustError(
+          'GUST_INVALID_REQUEST_CONTENT',
+          `Could not parse request body into json: ${(e as Error).message}`,
+        );
       }
     }
     let clientContext: string | undefined;
     const cc = req.headers['x-amz-client-context'] as string | undefined;
     if (cc) {
-      if (cc.length > 3583) throw new GustError('GUST_INVALID_PARAMETER', 'Client context must be at most 3583 bytes (base64).');
+      if (cc.length > 3583)
+        throw new GustError('GUST_INVALID_PARAMETER', 'Client context must be at most 3583 bytes (base64).');
       clientContext = Buffer.from(cc, 'base64').toString('utf8');
     }
     if (type === 'DryRun') {
@@ -36,9 +46,18 @@ export function registerInvokeRoutes(app: FastifyInstance, invoker: Invoker): vo
       return reply.status(204).send();
     }
     if (type === 'Event') {
-      throw new GustError('GUST_INVALID_PARAMETER', 'Asynchronous invocation (Event) is not available yet in this build.');
+      throw new GustError(
+        'GUST_INVALID_PARAMETER',
+        'Asynchronous invocation (Event) is not available yet in this build.',
+      );
     }
-    const r = await invoker.invoke({ functionName: ref.name, qualifier, payload, clientContext, tail: logType === 'Tail' });
+    const r = await invoker.invoke({
+      functionName: ref.name,
+      qualifier,
+      payload,
+      clientContext,
+      tail: logType === 'Tail',
+    });
     reply.status(200).header('x-amzn-requestid', r.requestId).header('x-amz-executed-version', r.executedVersion);
     if (r.functionError) reply.header('x-amz-function-error', r.functionError);
     if (r.logResult) reply.header('x-amz-log-result', r.logResult);

@@ -10,7 +10,12 @@ export interface ApiContext {
 }
 
 export function functionConfiguration(ctx: ApiContext, fn: FunctionVersion): Record<string, unknown> {
-  const arn = functionArn(ctx.region, ctx.accountId, fn.functionName, fn.version === '$LATEST' ? undefined : fn.version);
+  const arn = functionArn(
+    ctx.region,
+    ctx.accountId,
+    fn.functionName,
+    fn.version === '$LATEST' ? undefined : fn.version,
+  );
   return {
     FunctionName: fn.functionName,
     FunctionArn: arn,

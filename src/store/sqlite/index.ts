@@ -4,6 +4,13 @@ import type { FunctionRecord, FunctionVersion, LogRecord, MeteringRecord } from 
 import type { FunctionStore, InvocationLedger, LogQuery, LogStore, MeteringStore, Store } from '../types.ts';
 import { openDatabase } from './db.ts';
 
+/** Append `clause` with its argument when the value is given. */
+function add(where: string[], args: unknown[], clause: string, value: unknown): void {
+  if (value === undefined) return;
+  where.push(clause);
+  args.push(value);
+}
+
 class SqliteFunctionStore implements FunctionStore {
   private getStmt;
   private listStmt;
@@ -67,12 +74,12 @@ class SqliteLogStore implements LogStore {
   query(q: LogQuery): LogRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.functionName !== undefined) (where.push('function_name = ?'), args.push(q.functionName));
-    if (q.requestId !== undefined) (where.push('request_id = ?'), args.push(q.requestId));
-    if (q.since !== undefined) (where.push('ts >= ?'), args.push(q.since));
-    if (q.until !== undefined) (where.push('ts <= ?'), args.push(q.until));
-    if (q.afterId !== undefined) (where.push('id > ?'), args.push(q.afterId));
-    if (q.contains !== undefined) (where.push("instr(message, ?) > 0"), args.push(q.contains));
+    add(where, args, 'function_name = ?', q.functionName);
+    add(where, args, 'request_id = ?', q.requestId);
+    add(where, args, 'ts >= ?', q.since);
+    add(where, args, 'ts <= ?', q.until);
+    add(where, args, 'id > ?', q.afterId);
+    add(where, args, 'instr(message, ?) > 0', q.contains);
     const limit = Math.min(Math.max(q.limit ?? 1000, 1), 10_000);
     // Newest `limit` rows, returned oldest first; when paging forward (afterId) take the oldest.
     const order = q.afterId !== undefined ? 'ASC' : 'DESC';
@@ -136,9 +143,9 @@ class SqliteMeteringStore implements MeteringStore {
   list(q: { functionName?: string; since?: number; until?: number; limit?: number }): MeteringRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.functionName !== undefined) (where.push('function_name = ?'), args.push(q.functionName));
-    if (q.since !== undefined) (where.push('start_time >= ?'), args.push(q.since));
-    if (q.until !== undefined) (where.push('start_time <= ?'), args.push(q.until));
+    add(where, args, 'function_name = ?', q.functionName);
+    add(where, args, 'start_time >= ?', q.since);
+    add(where, args, 'start_time <= ?', q.until);
     const limit = Math.min(Math.max(q.limit ?? 1000, 1), 100_000);
     const sql = `SELECT * FROM metering ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY start_time DESC LIMIT ${limit}`;
     return this.db
