@@ -3,15 +3,18 @@
  * record as one line with '\r' in place of inner newlines (as AWS's runtime clients do), which is
  * turned back into '\n' here. Over-long lines are cut at Lambda's 256 KB event size.
  */
+import { StringDecoder } from 'node:string_decoder';
+
 const MAX_LINE = 256 * 1024;
 
 export class LineSplitter {
   private partial = '';
+  private decoder = new StringDecoder('utf8');
 
   constructor(private emit: (line: string) => void) {}
 
   push(chunk: Buffer): void {
-    const text = this.partial + chunk.toString('utf8');
+    const text = this.partial + this.decoder.write(chunk);
     let start = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', start)) !== -1) {
@@ -26,6 +29,7 @@ export class LineSplitter {
   }
 
   flush(): void {
+    this.partial += this.decoder.end();
     if (this.partial) this.out(this.partial);
     this.partial = '';
   }

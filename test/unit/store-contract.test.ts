@@ -1,0 +1,138 @@
+/**
+ * One contract suite for every Store implementation (SQLite today; Postgres in cluster mode later
+ * registers itself in IMPLEMENTATIONS and must pass the same assertions).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { FunctionRecord, MeteringRecord } from '../../src/control/model.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import type { Store } from '../../src/store/types.ts';
+
+const IMPLEMENTATIONS: { name: string; open: () => { store: Store; reopen: () => Store; cleanup: () => void } }[] = [
+  {
+    name: 'sqlite',
+    open: () => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-store-'));
+      return {
+        store: openSqliteStore(home),
+        reopen: () => openSqliteStore(home),
+        cleanup: () => fs.rmSync(home, { recursive: true, force: true }),
+      };
+    },
+  },
+];
+
+const fnRecord = (name: string): FunctionRecord => ({
+  name,
+  createdAt: new Date().toISOString(),
+  latest: {
+    functionName: name,
+    version: '$LATEST',
+    runtime: 'nodejs20.x',
+    handler: 'index.handler',
+    role: '',
+    description: '',
+    memorySize: 128,
+    timeout: 3,
+    environment: { A: '1' },
+    codeSha256: 'ab'.repeat(32),
+    codeSize: 10,
+    lastModified: '2026-01-01T00:00:00.000+0000',
+    revisionId: 'r1',
+    architectures: ['x86_64'],
+    ephemeralStorageSize: 512,
+    loggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
+    layers: [],
+    revision: 1,
+  },
+});
+
+const meter = (requestId: string, functionName: string, startTime: number): MeteringRecord => ({
+  requestId,
+  functionName,
+  version: '$LATEST',
+  startTime,
+  durationMs: 1.5,
+  billedDurationMs: 2,
+  memorySizeMb: 128,
+  maxMemoryUsedMb: 30,
+  initDurationMs: null,
+  cold: false,
+  outcome: 'success',
+  errorType: null,
+});
+
+for (const impl of IMPLEMENTATIONS) {
+  describe(`Store contract: ${impl.name}`, () => {
+    it('functions: insert, get, list, update, delete; names are unique', () => {
+      const { store, cleanup } = impl.open();
+      try {
+        assert.equal(store.functions.insert(fnRecord('b')), true);
+        assert.equal(store.functions.insert(fnRecord('a')), true);
+        assert.equal(store.functions.insert(fnRecord('a')), false);
+        assert.deepEqual(
+          store.functions.list().map((f) => f.name),
+          ['a', 'b'],
+        );
+        const a = store.functions.get('a')!;
+        store.functions.updateLatest('a', { ...a.latest, memorySize: 256 });
+        assert.equal(store.functions.get('a')!.latest.memorySize, 256);
+        assert.equal(store.functions.delete('a'), true);
+        assert.equal(store.functions.delete('a'), false);
+        assert.equal(store.functions.get('a'), undefined);
+      } finally {
+        store.close();
+        cleanup();
+      }
+    });
+
+    it('ledger: logs and metering commit together and survive reopening', () => {
+      const { store, reopen, cleanup } = impl.open();
+      try {
+        store.ledger.commit(
+          [
+            { functionName: 'f', version: '$LATEST', requestId: 'r1', timestamp: 1000, message: 'START' },
+            { functionName: 'f', version: '$LATEST', requestId: 'r1', timestamp: 1001, message: 'hello world' },
+          ],
+          meter('r1', 'f', 1000),
+        );
+        store.logs.append([
+          { functionName: 'g', version: '$LATEST', requestId: null, timestamp: 2000, message: 'other' },
+        ]);
+        store.close();
+        const s2 = reopen();
+        try {
+          assert.deepEqual(
+            s2.logs.query({ functionName: 'f' }).map((l) => l.message),
+            ['START', 'hello world'],
+          );
+          assert.deepEqual(
+            s2.logs.query({ requestId: 'r1', contains: 'world' }).map((l) => l.message),
+            ['hello world'],
+          );
+          assert.equal(s2.logs.query({ since: 1500 }).length, 1);
+          const first = s2.logs.query({ functionName: 'f' })[0]!;
+          assert.deepEqual(
+            s2.logs.query({ afterId: first.id }).map((l) => l.message),
+            ['hello world', 'other'],
+          );
+          assert.deepEqual(
+            s2.logs.query({ limit: 1 }).map((l) => l.message),
+            ['other'],
+            'limit keeps the newest',
+          );
+          const m = s2.metering.list({ functionName: 'f' });
+          assert.deepEqual(m, [meter('r1', 'f', 1000)]);
+          assert.equal(s2.logs.deleteOlderThan(1500), 2);
+        } finally {
+          s2.close();
+        }
+      } finally {
+        cleanup();
+      }
+    });
+  });
+}
