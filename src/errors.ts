@@ -20,11 +20,18 @@ export const ERROR_CODES = {
     awsType: 'ResourceNotFoundException',
     description: 'The named function (or the requested version/alias of it) does not exist.',
   },
+  GUST_PROVISIONED_CONFIG_NOT_FOUND: {
+    kind: 'user',
+    status: 404,
+    awsType: 'ProvisionedConcurrencyConfigNotFoundException',
+    description: 'The function version or alias has no provisioned concurrency configuration.',
+  },
   GUST_FUNCTION_EXISTS: {
     kind: 'user',
     status: 409,
     awsType: 'ResourceConflictException',
-    description: 'A function with that name already exists.',
+    description:
+      'The resource already exists or is in use (function or alias name taken, version referenced by an alias, settings in conflict).',
   },
   GUST_INVALID_PARAMETER: {
     kind: 'user',
@@ -54,7 +61,7 @@ export const ERROR_CODES = {
     kind: 'user',
     status: 413,
     awsType: 'RequestEntityTooLargeException',
-    description: 'The invocation payload exceeds the 6 MB synchronous (256 KB asynchronous) limit.',
+    description: 'The invocation payload exceeds the 6 MB synchronous (1 MB asynchronous) limit.',
   },
   GUST_PRECONDITION_FAILED: {
     kind: 'user',

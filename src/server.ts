@@ -44,7 +44,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
 
   const store = openSqliteStore(config.home);
   const code = new CodeStore(config.home);
-  const registry = new Registry(store.functions, code);
+  const registry = new Registry(store.functions, code, config.region, config.accountId);
   const logs = new LogCollector(store.logs);
   const cgroups = detectCgroups(config.cgroups === 'auto');
   if (cgroups.mode === 'none' && logger) {
@@ -65,7 +65,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     onLog: (fn, line, requestId, ts) => logs.line(fn.functionName, fn.version, requestId, line, ts),
   });
   registry.onChange((e) =>
-    placement.onRegistryChange(e, e.type === 'updated' ? registry.get(e.name)?.latest : undefined),
+    placement.onRegistryChange(e, e.type === 'latest-changed' ? registry.get(e.name)?.latest : undefined),
   );
   const invoker = new Invoker({
     registry,

@@ -37,6 +37,7 @@ export interface FunctionRecord {
   name: string;
   createdAt: string;
   latest: FunctionVersion;
+  settings: FunctionSettings;
 }
 
 /** One row of the metering ledger: every invocation leaves one. */
@@ -62,4 +63,52 @@ export interface LogRecord {
   requestId: string | null;
   timestamp: number;
   message: string;
+}
+
+export interface AliasRoutingConfig {
+  AdditionalVersionWeights: Record<string, number>;
+}
+
+export interface AliasRecord {
+  functionName: string;
+  name: string;
+  functionVersion: string;
+  description: string;
+  routingConfig?: AliasRoutingConfig;
+  revisionId: string;
+}
+
+export interface EventInvokeConfig {
+  maximumRetryAttempts: number;
+  maximumEventAgeInSeconds: number;
+  onSuccess?: string;
+  onFailure?: string;
+  lastModified: number;
+}
+
+/** Per-function settings that are not part of a version's configuration. */
+export interface FunctionSettings {
+  /** Reserved concurrency; 0 disables the function. Undefined = uses the unreserved pool. */
+  reservedConcurrency?: number;
+  /** Keyed by qualifier ($LATEST, a version or an alias). */
+  eventInvokeConfigs: Record<string, EventInvokeConfig>;
+  /** Provisioned concurrency requested, keyed by qualifier (a version or an alias). */
+  provisioned: Record<string, { requested: number; lastModified: string }>;
+  /** Next number PublishVersion will use. */
+  nextVersion: number;
+}
+
+export const defaultSettings = (): FunctionSettings => ({ eventInvokeConfigs: {}, provisioned: {}, nextVersion: 1 });
+
+/** An accepted asynchronous invocation, durable in the queue until it is done. */
+export interface AsyncEvent {
+  id: string;
+  functionName: string;
+  qualifier: string | null;
+  payload: Buffer;
+  enqueuedAt: number;
+  /** Invocation attempts made so far (throttled attempts are not counted). */
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
 }

@@ -7,8 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { GustError } from '../errors.ts';
 import type { FunctionStore } from '../store/types.ts';
 import type { CodeStore } from './code-store.ts';
-import { LATEST, type FunctionRecord, type FunctionVersion, type LoggingConfig } from './model.ts';
-import { validateFunctionName } from './names.ts';
+import {
+  defaultSettings,
+  LATEST,
+  type AliasRecord,
+  type FunctionRecord,
+  type FunctionSettings,
+  type FunctionVersion,
+  type LoggingConfig,
+} from './model.ts';
+import { functionArn, validateFunctionName } from './names.ts';
 import {
   validateEnvironment,
   validateEphemeralStorage,
@@ -38,22 +46,38 @@ export interface CreateFunctionInput extends FunctionConfigInput {
   zip: Buffer;
 }
 
-export type RegistryEvent = { type: 'updated' | 'deleted'; name: string };
+export type RegistryEvent =
+  | { type: 'latest-changed'; name: string }
+  | { type: 'deleted'; name: string }
+  | { type: 'version-deleted'; name: string; version: string }
+  | { type: 'settings-changed'; name: string };
+
+/** A resolved qualifier: the version to run and, when invoked through an alias, its name. */
+export interface ResolvedVersion {
+  fn: FunctionVersion;
+  alias?: string;
+}
 
 export class Registry {
   private listeners: ((e: RegistryEvent) => void)[] = [];
   private cache = new Map<string, FunctionRecord>();
 
   constructor(
-    private store: FunctionStore,
+    readonly store: FunctionStore,
     private code: CodeStore,
+    readonly region: string,
+    readonly accountId: string,
   ) {}
+
+  arn(name: string, qualifier?: string): string {
+    return functionArn(this.region, this.accountId, name, qualifier);
+  }
 
   onChange(fn: (e: RegistryEvent) => void): void {
     this.listeners.push(fn);
   }
 
-  private emit(e: RegistryEvent): void {
+  emit(e: RegistryEvent): void {
     this.cache.delete(e.name);
     for (const l of this.listeners) l(e);
   }
@@ -68,20 +92,49 @@ export class Registry {
   }
 
   /** Like get, but throws Lambda's ResourceNotFoundException. */
-  require(name: string, arn: string): FunctionRecord {
+  require(name: string, arn = this.arn(name)): FunctionRecord {
     const rec = this.get(name);
     if (!rec) throw new GustError('GUST_FUNCTION_NOT_FOUND', `Function not found: ${arn}`);
     return rec;
+  }
+
+  /** Replace a function's settings (reserved concurrency, event invoke configs, provisioned, counters). */
+  saveSettings(name: string, settings: FunctionSettings): void {
+    this.store.updateSettings(name, settings);
+    this.emit({ type: 'settings-changed', name });
   }
 
   list(): FunctionRecord[] {
     return this.store.list();
   }
 
-  /** Resolve a version of a function. Only $LATEST exists until versions are published. */
-  resolveVersion(rec: FunctionRecord, qualifier: string | undefined, arn: string): FunctionVersion {
+  /** The version a qualifier names: $LATEST, a published version number, or an alias's primary version. */
+  resolveVersion(
+    rec: FunctionRecord,
+    qualifier: string | undefined,
+    arn = this.arn(rec.name, qualifier),
+  ): FunctionVersion {
     if (qualifier === undefined || qualifier === LATEST) return rec.latest;
-    throw new GustError('GUST_FUNCTION_NOT_FOUND', `Function not found: ${arn}`);
+    const notFound = (): GustError => new GustError('GUST_FUNCTION_NOT_FOUND', `Function not found: ${arn}`);
+    if (/^\d+$/.test(qualifier)) {
+      const v = this.store.getVersion(rec.name, qualifier);
+      if (!v) throw notFound();
+      return v;
+    }
+    const alias = this.store.getAlias(rec.name, qualifier);
+    if (!alias) throw notFound();
+    return this.resolveVersion(rec, alias.functionVersion, arn);
+  }
+
+  /** Resolve for an invocation: aliases with weighted routing pick a version at random by weight. */
+  resolveForInvoke(rec: FunctionRecord, qualifier: string | undefined, random = Math.random()): ResolvedVersion {
+    if (qualifier !== undefined && qualifier !== LATEST && !/^\d+$/.test(qualifier)) {
+      const alias = this.store.getAlias(rec.name, qualifier);
+      if (!alias)
+        throw new GustError('GUST_FUNCTION_NOT_FOUND', `Function not found: ${this.arn(rec.name, qualifier)}`);
+      return { fn: this.resolveVersion(rec, pickAliasVersion(alias, random)), alias: alias.name };
+    }
+    return { fn: this.resolveVersion(rec, qualifier) };
   }
 
   async create(input: CreateFunctionInput): Promise<FunctionRecord> {
@@ -102,27 +155,32 @@ export class Registry {
       revisionId: randomUUID(),
       revision: now.getTime(),
     };
-    const record: FunctionRecord = { name: input.name, createdAt: now.toISOString(), latest };
+    const record: FunctionRecord = {
+      name: input.name,
+      createdAt: now.toISOString(),
+      latest,
+      settings: defaultSettings(),
+    };
     if (!this.store.insert(record)) {
       throw new GustError('GUST_FUNCTION_EXISTS', `Function already exist: ${input.name}`);
     }
-    this.emit({ type: 'updated', name: input.name });
+    this.emit({ type: 'latest-changed', name: input.name });
     return record;
   }
 
-  async updateCode(name: string, zip: Buffer, arn: string): Promise<FunctionRecord> {
+  async updateCode(name: string, zip: Buffer, arn = this.arn(name)): Promise<FunctionRecord> {
     const rec = this.require(name, arn);
     const stored = await this.code.put(zip);
     return this.write(rec, { codeSha256: stored.sha256Hex, codeSize: stored.size });
   }
 
-  updateConfig(name: string, input: FunctionConfigInput, arn: string): FunctionRecord {
+  updateConfig(name: string, input: FunctionConfigInput, arn = this.arn(name)): FunctionRecord {
     const rec = this.require(name, arn);
     const cfg = this.applyConfig(rec.name, rec.latest, input);
     return this.write(rec, cfg);
   }
 
-  delete(name: string, arn: string): void {
+  delete(name: string, arn = this.arn(name)): void {
     this.require(name, arn);
     this.store.delete(name);
     this.emit({ type: 'deleted', name });
@@ -138,7 +196,7 @@ export class Registry {
       revision: Math.max(now.getTime(), rec.latest.revision + 1),
     };
     this.store.updateLatest(rec.name, latest);
-    this.emit({ type: 'updated', name: rec.name });
+    this.emit({ type: 'latest-changed', name: rec.name });
     return { ...rec, latest };
   }
 
@@ -193,6 +251,16 @@ export class Registry {
       layers: input.layers ?? base?.layers ?? [],
     };
   }
+}
+
+/** Weighted alias routing: the additional version gets its weight's share of invocations. */
+export function pickAliasVersion(alias: AliasRecord, random: number): string {
+  let acc = 0;
+  for (const [version, weight] of Object.entries(alias.routingConfig?.AdditionalVersionWeights ?? {})) {
+    acc += weight;
+    if (random < acc) return version;
+  }
+  return alias.functionVersion;
 }
 
 /** Lambda's LastModified format: 2024-01-02T03:04:05.678+0000 */

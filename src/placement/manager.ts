@@ -86,14 +86,19 @@ export class Placement {
     if (lease.pool.draining && lease.pool.size === 0) this.pools.delete(lease.pool.key);
   }
 
-  /** Retire pools whose function changed or was deleted. */
-  onRegistryChange(e: RegistryEvent, current?: FunctionVersion): void {
-    const keep = current ? poolKey(current) : undefined;
+  /** Retire pools whose function version changed or was deleted. */
+  onRegistryChange(e: RegistryEvent, currentLatest?: FunctionVersion): void {
+    if (e.type === 'settings-changed') return;
+    const keep = currentLatest ? poolKey(currentLatest) : undefined;
     for (const [key, p] of this.pools) {
-      if (p.fn.functionName === e.name && key !== keep) {
-        void p.drain();
-        if (p.size === 0) this.pools.delete(key);
-      }
+      if (p.fn.functionName !== e.name) continue;
+      const stale =
+        e.type === 'deleted' ||
+        (e.type === 'latest-changed' && p.fn.version === '$LATEST' && key !== keep) ||
+        (e.type === 'version-deleted' && p.fn.version === e.version);
+      if (!stale) continue;
+      void p.drain();
+      if (p.size === 0) this.pools.delete(key);
     }
   }
 

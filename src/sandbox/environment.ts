@@ -479,7 +479,7 @@ export class Environment {
     this.parkedNext = undefined;
     this.api?.close();
     void this.cgroup?.destroy();
-    fs.rm(path.dirname(this.tmpDir), { recursive: true, force: true }, () => {});
+    fs.rmSync(path.dirname(this.tmpDir), { recursive: true, force: true });
   }
 }
 

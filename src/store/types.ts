@@ -2,7 +2,15 @@
  * Persistence interfaces. The embedded default implements them on SQLite (store/sqlite/); a cluster
  * implementation (Postgres) will implement the same interfaces and pass the same contract tests.
  */
-import type { FunctionRecord, FunctionVersion, LogRecord, MeteringRecord } from '../control/model.ts';
+import type {
+  AliasRecord,
+  AsyncEvent,
+  FunctionRecord,
+  FunctionSettings,
+  FunctionVersion,
+  LogRecord,
+  MeteringRecord,
+} from '../control/model.ts';
 
 export interface FunctionStore {
   get(name: string): FunctionRecord | undefined;
@@ -10,7 +18,34 @@ export interface FunctionStore {
   /** Insert a new function; returns false if the name is taken. */
   insert(record: FunctionRecord): boolean;
   updateLatest(name: string, latest: FunctionVersion): void;
+  updateSettings(name: string, settings: FunctionSettings): void;
+  /** Delete the function with its versions and aliases. */
   delete(name: string): boolean;
+
+  insertVersion(v: FunctionVersion): void;
+  getVersion(name: string, version: string): FunctionVersion | undefined;
+  listVersions(name: string): FunctionVersion[];
+  deleteVersion(name: string, version: string): boolean;
+
+  putAlias(a: AliasRecord): void;
+  getAlias(name: string, alias: string): AliasRecord | undefined;
+  listAliases(name: string): AliasRecord[];
+  deleteAlias(name: string, alias: string): boolean;
+}
+
+/** The durable queue of accepted asynchronous invocations. */
+export interface AsyncQueueStore {
+  enqueue(e: AsyncEvent): void;
+  /** Events due at `now`, oldest first, marked as claimed so no other poller takes them. */
+  claimDue(now: number, limit: number): AsyncEvent[];
+  /** Put a claimed event back with a new due time (after a failure or a throttle). */
+  reschedule(id: string, nextAttemptAt: number, attempts: number, lastError: string | null): void;
+  /** Remove a finished event, optionally enqueuing follow-up events (destinations) atomically. */
+  complete(id: string, followUps?: AsyncEvent[]): void;
+  /** Return events claimed by a previous (crashed) process to the queue. Returns how many. */
+  releaseClaims(): number;
+  depth(functionName?: string): number;
+  deleteForFunction(functionName: string): number;
 }
 
 export interface LogQuery {
@@ -44,5 +79,6 @@ export interface Store {
   logs: LogStore;
   metering: MeteringStore;
   ledger: InvocationLedger;
+  asyncQueue: AsyncQueueStore;
   close(): void;
 }

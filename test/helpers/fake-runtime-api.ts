@@ -21,6 +21,8 @@ export interface RuntimeOutcome {
   requestId: string;
   body: string;
   errorType?: string;
+  /** Content-Type the runtime posted with (optional addition; older callers ignore it). */
+  contentType?: string;
 }
 
 export class FakeRuntimeApi {
@@ -31,6 +33,9 @@ export class FakeRuntimeApi {
   initError?: { body: string; errorType?: string };
   private initErrorWaiters: ((e: { body: string; errorType?: string }) => void)[] = [];
   nextCalls = 0;
+  /** When set, a posted response larger than this gets HTTP 413 (like Lambda's 6 MB limit) and the
+   *  invocation's outcome is an error of type Function.ResponseSizeTooLarge. */
+  responseLimitBytes?: number;
 
   async start(): Promise<string> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
@@ -110,7 +115,21 @@ export class FakeRuntimeApi {
           return;
         }
         this.outcomes.delete(requestId);
-        done({ kind: m[2] as 'response' | 'error', requestId, body, errorType });
+        const contentType = req.headers['content-type'];
+        if (
+          m[2] === 'response' &&
+          this.responseLimitBytes !== undefined &&
+          Buffer.byteLength(body) > this.responseLimitBytes
+        ) {
+          const err = JSON.stringify({
+            errorMessage: 'Exceeded maximum allowed payload size',
+            errorType: 'RequestEntityTooLarge',
+          });
+          done({ kind: 'error', requestId, body: err, errorType: 'Function.ResponseSizeTooLarge', contentType });
+          res.writeHead(413, { 'content-type': 'application/json' }).end(err);
+          return;
+        }
+        done({ kind: m[2] as 'response' | 'error', requestId, body, errorType, contentType });
         res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"OK"}');
         return;
       }

@@ -310,12 +310,13 @@ describe('execution engine: lifecycle', () => {
     await invoke(t, 'graceful', {});
     const pending = invoke(t, 'graceful', { action: 'sleep', ms: 500 });
     await new Promise((r) => setTimeout(r, 100));
-    await t.stop({ keepHome: true });
+    const stopping = t.gust.stop();
     const r = await pending;
+    await stopping;
     assert.equal(r.functionError, undefined);
     assert.equal(r.json.slept, 500);
     const envs = path.join(t.home, 'envs');
     assert.deepEqual(fs.existsSync(envs) ? fs.readdirSync(envs) : [], [], 'every environment cleaned up');
-    fs.rmSync(t.home, { recursive: true, force: true });
+    await t.stop();
   });
 });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { FunctionRecord, MeteringRecord } from '../../src/control/model.ts';
+import { defaultSettings, type FunctionRecord, type MeteringRecord } from '../../src/control/model.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/types.ts';
 
@@ -48,6 +48,7 @@ const fnRecord = (name: string): FunctionRecord => ({
     layers: [],
     revision: 1,
   },
+  settings: defaultSettings(),
 });
 
 const meter = (requestId: string, functionName: string, startTime: number): MeteringRecord => ({

@@ -35,6 +35,32 @@ const MIGRATIONS: string[] = [
      error_type TEXT
    );
    CREATE INDEX metering_fn ON metering(function_name, start_time);`,
+  `ALTER TABLE functions ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+   CREATE TABLE versions (
+     function_name TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     config TEXT NOT NULL,
+     PRIMARY KEY (function_name, version)
+   );
+   CREATE TABLE aliases (
+     function_name TEXT NOT NULL,
+     name TEXT NOT NULL,
+     data TEXT NOT NULL,
+     PRIMARY KEY (function_name, name)
+   );
+   CREATE TABLE async_events (
+     id TEXT PRIMARY KEY,
+     function_name TEXT NOT NULL,
+     qualifier TEXT,
+     payload BLOB NOT NULL,
+     enqueued_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     claimed INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT
+   );
+   CREATE INDEX async_due ON async_events(claimed, next_attempt_at);
+   CREATE INDEX async_fn ON async_events(function_name);`,
 ];
 
 export function openDatabase(home: string): Database.Database {

@@ -1,7 +1,24 @@
 /** SQLite implementation of the Store interfaces: the embedded default. */
 import type Database from 'better-sqlite3';
-import type { FunctionRecord, FunctionVersion, LogRecord, MeteringRecord } from '../../control/model.ts';
-import type { FunctionStore, InvocationLedger, LogQuery, LogStore, MeteringStore, Store } from '../types.ts';
+import {
+  defaultSettings,
+  type AliasRecord,
+  type AsyncEvent,
+  type FunctionRecord,
+  type FunctionSettings,
+  type FunctionVersion,
+  type LogRecord,
+  type MeteringRecord,
+} from '../../control/model.ts';
+import type {
+  AsyncQueueStore,
+  FunctionStore,
+  InvocationLedger,
+  LogQuery,
+  LogStore,
+  MeteringStore,
+  Store,
+} from '../types.ts';
 import { openDatabase } from './db.ts';
 
 /** Append `clause` with its argument when the value is given. */
@@ -11,25 +28,69 @@ function add(where: string[], args: unknown[], clause: string, value: unknown): 
   args.push(value);
 }
 
+interface FnRow {
+  name: string;
+  created_at: string;
+  latest: string;
+  settings: string;
+}
+
 class SqliteFunctionStore implements FunctionStore {
   private getStmt;
   private listStmt;
   private insertStmt;
   private updateStmt;
-  private deleteStmt;
+  private settingsStmt;
+  private deleteTx;
+  private insertVersionStmt;
+  private getVersionStmt;
+  private listVersionsStmt;
+  private deleteVersionStmt;
+  private putAliasStmt;
+  private getAliasStmt;
+  private listAliasesStmt;
+  private deleteAliasStmt;
+
   constructor(db: Database.Database) {
-    this.getStmt = db.prepare<[string], { name: string; created_at: string; latest: string }>(
-      'SELECT name, created_at, latest FROM functions WHERE name = ?',
+    this.getStmt = db.prepare<[string], FnRow>('SELECT * FROM functions WHERE name = ?');
+    this.listStmt = db.prepare<[], FnRow>('SELECT * FROM functions ORDER BY name');
+    this.insertStmt = db.prepare(
+      'INSERT OR IGNORE INTO functions (name, created_at, latest, settings) VALUES (?, ?, ?, ?)',
     );
-    this.listStmt = db.prepare<[], { name: string; created_at: string; latest: string }>(
-      'SELECT name, created_at, latest FROM functions ORDER BY name',
-    );
-    this.insertStmt = db.prepare('INSERT OR IGNORE INTO functions (name, created_at, latest) VALUES (?, ?, ?)');
     this.updateStmt = db.prepare('UPDATE functions SET latest = ? WHERE name = ?');
-    this.deleteStmt = db.prepare('DELETE FROM functions WHERE name = ?');
+    this.settingsStmt = db.prepare('UPDATE functions SET settings = ? WHERE name = ?');
+    const delFn = db.prepare('DELETE FROM functions WHERE name = ?');
+    const delVersions = db.prepare('DELETE FROM versions WHERE function_name = ?');
+    const delAliases = db.prepare('DELETE FROM aliases WHERE function_name = ?');
+    this.deleteTx = db.transaction((name: string): boolean => {
+      delVersions.run(name);
+      delAliases.run(name);
+      return delFn.run(name).changes === 1;
+    });
+    this.insertVersionStmt = db.prepare('INSERT INTO versions (function_name, version, config) VALUES (?, ?, ?)');
+    this.getVersionStmt = db.prepare<[string, number], { config: string }>(
+      'SELECT config FROM versions WHERE function_name = ? AND version = ?',
+    );
+    this.listVersionsStmt = db.prepare<[string], { config: string }>(
+      'SELECT config FROM versions WHERE function_name = ? ORDER BY version',
+    );
+    this.deleteVersionStmt = db.prepare('DELETE FROM versions WHERE function_name = ? AND version = ?');
+    this.putAliasStmt = db.prepare('INSERT OR REPLACE INTO aliases (function_name, name, data) VALUES (?, ?, ?)');
+    this.getAliasStmt = db.prepare<[string, string], { data: string }>(
+      'SELECT data FROM aliases WHERE function_name = ? AND name = ?',
+    );
+    this.listAliasesStmt = db.prepare<[string], { data: string }>(
+      'SELECT data FROM aliases WHERE function_name = ? ORDER BY name',
+    );
+    this.deleteAliasStmt = db.prepare('DELETE FROM aliases WHERE function_name = ? AND name = ?');
   }
-  private row(r: { name: string; created_at: string; latest: string }): FunctionRecord {
-    return { name: r.name, createdAt: r.created_at, latest: JSON.parse(r.latest) as FunctionVersion };
+  private row(r: FnRow): FunctionRecord {
+    return {
+      name: r.name,
+      createdAt: r.created_at,
+      latest: JSON.parse(r.latest) as FunctionVersion,
+      settings: { ...defaultSettings(), ...(JSON.parse(r.settings) as Partial<FunctionSettings>) },
+    };
   }
   get(name: string): FunctionRecord | undefined {
     const r = this.getStmt.get(name);
@@ -39,13 +100,134 @@ class SqliteFunctionStore implements FunctionStore {
     return this.listStmt.all().map((r) => this.row(r));
   }
   insert(record: FunctionRecord): boolean {
-    return this.insertStmt.run(record.name, record.createdAt, JSON.stringify(record.latest)).changes === 1;
+    return (
+      this.insertStmt.run(record.name, record.createdAt, JSON.stringify(record.latest), JSON.stringify(record.settings))
+        .changes === 1
+    );
   }
   updateLatest(name: string, latest: FunctionVersion): void {
     this.updateStmt.run(JSON.stringify(latest), name);
   }
+  updateSettings(name: string, settings: FunctionSettings): void {
+    this.settingsStmt.run(JSON.stringify(settings), name);
+  }
   delete(name: string): boolean {
-    return this.deleteStmt.run(name).changes === 1;
+    return this.deleteTx(name);
+  }
+  insertVersion(v: FunctionVersion): void {
+    this.insertVersionStmt.run(v.functionName, Number(v.version), JSON.stringify(v));
+  }
+  getVersion(name: string, version: string): FunctionVersion | undefined {
+    if (!/^\d+$/.test(version)) return undefined;
+    const r = this.getVersionStmt.get(name, Number(version));
+    return r ? (JSON.parse(r.config) as FunctionVersion) : undefined;
+  }
+  listVersions(name: string): FunctionVersion[] {
+    return this.listVersionsStmt.all(name).map((r) => JSON.parse(r.config) as FunctionVersion);
+  }
+  deleteVersion(name: string, version: string): boolean {
+    return this.deleteVersionStmt.run(name, Number(version)).changes === 1;
+  }
+  putAlias(a: AliasRecord): void {
+    this.putAliasStmt.run(a.functionName, a.name, JSON.stringify(a));
+  }
+  getAlias(name: string, alias: string): AliasRecord | undefined {
+    const r = this.getAliasStmt.get(name, alias);
+    return r ? (JSON.parse(r.data) as AliasRecord) : undefined;
+  }
+  listAliases(name: string): AliasRecord[] {
+    return this.listAliasesStmt.all(name).map((r) => JSON.parse(r.data) as AliasRecord);
+  }
+  deleteAlias(name: string, alias: string): boolean {
+    return this.deleteAliasStmt.run(name, alias).changes === 1;
+  }
+}
+
+interface AsyncRow {
+  id: string;
+  function_name: string;
+  qualifier: string | null;
+  payload: Buffer;
+  enqueued_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+class SqliteAsyncQueue implements AsyncQueueStore {
+  private insertStmt;
+  private claimTx;
+  private rescheduleStmt;
+  private completeTx;
+  private db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.insertStmt = db.prepare(
+      `INSERT INTO async_events (id, function_name, qualifier, payload, enqueued_at, attempts, next_attempt_at, claimed, last_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+    );
+    const due = db.prepare<[number, number], AsyncRow>(
+      'SELECT * FROM async_events WHERE claimed = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
+    );
+    const claim = db.prepare('UPDATE async_events SET claimed = 1 WHERE id = ?');
+    this.claimTx = db.transaction((now: number, limit: number): AsyncEvent[] => {
+      const rows = due.all(now, limit);
+      for (const r of rows) claim.run(r.id);
+      return rows.map((r) => ({
+        id: r.id,
+        functionName: r.function_name,
+        qualifier: r.qualifier,
+        payload: r.payload,
+        enqueuedAt: r.enqueued_at,
+        attempts: r.attempts,
+        nextAttemptAt: r.next_attempt_at,
+        lastError: r.last_error,
+      }));
+    });
+    this.rescheduleStmt = db.prepare(
+      'UPDATE async_events SET claimed = 0, next_attempt_at = ?, attempts = ?, last_error = ? WHERE id = ?',
+    );
+    const del = db.prepare('DELETE FROM async_events WHERE id = ?');
+    this.completeTx = db.transaction((id: string, followUps: AsyncEvent[]) => {
+      del.run(id);
+      for (const f of followUps) this.enqueue(f);
+    });
+  }
+  enqueue(e: AsyncEvent): void {
+    this.insertStmt.run(
+      e.id,
+      e.functionName,
+      e.qualifier,
+      e.payload,
+      e.enqueuedAt,
+      e.attempts,
+      e.nextAttemptAt,
+      e.lastError,
+    );
+  }
+  claimDue(now: number, limit: number): AsyncEvent[] {
+    return this.claimTx(now, limit);
+  }
+  reschedule(id: string, nextAttemptAt: number, attempts: number, lastError: string | null): void {
+    this.rescheduleStmt.run(nextAttemptAt, attempts, lastError, id);
+  }
+  complete(id: string, followUps: AsyncEvent[] = []): void {
+    this.completeTx(id, followUps);
+  }
+  releaseClaims(): number {
+    return this.db.prepare('UPDATE async_events SET claimed = 0 WHERE claimed = 1').run().changes;
+  }
+  depth(functionName?: string): number {
+    const r = functionName
+      ? this.db
+          .prepare<[string], { n: number }>('SELECT count(*) AS n FROM async_events WHERE function_name = ?')
+          .get(functionName)
+      : this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM async_events').get();
+    return r?.n ?? 0;
+  }
+  deleteForFunction(functionName: string): number {
+    return this.db.prepare('DELETE FROM async_events WHERE function_name = ?').run(functionName).changes;
   }
 }
 
@@ -178,5 +360,6 @@ export function openSqliteStore(home: string): Store {
     metering.record(m);
   });
   const ledger: InvocationLedger = { commit: (lines, m) => commitTx(lines, m) };
-  return { functions, logs, metering, ledger, close: () => db.close() };
+  const asyncQueue = new SqliteAsyncQueue(db);
+  return { functions, logs, metering, ledger, asyncQueue, close: () => db.close() };
 }
