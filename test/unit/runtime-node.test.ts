@@ -106,6 +106,14 @@ function parseError(o: RuntimeOutcome) {
   return JSON.parse(o.body) as { errorType: string; errorMessage: string; trace: string[] };
 }
 
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!cond()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** Wait until stdout contains `text` (records are written synchronously, but the pipe is async). */
 async function waitForOutput(s: Started, text: string): Promise<string> {
   const deadline = Date.now() + 3000;
@@ -132,7 +140,8 @@ describe('node runtime: handlers and results', () => {
     assert.equal(a.n, 1);
     assert.equal(b.n, 2);
     assert.equal(a.pid, b.pid);
-    assert.equal(s.api.nextCalls, 3); // two invocations, then waiting for the third
+    // Two invocations, then the runtime is back to waiting for a third.
+    await until(() => s.api.nextCalls === 3, 'third next');
   });
 
   test('callback handler', async () => {
@@ -318,7 +327,7 @@ describe('node runtime: init errors', () => {
     );
   });
 
-  test('Runtime.ImportModuleError when user code requires / imports a missing package', async () => {
+  test('user code requiring / importing a missing package', async () => {
     const s = await start({ 'index.js': `require('no-such-dep'); exports.handler = async () => 1;` });
     const e = await initError(s);
     assert.equal(e.errorType, 'Runtime.ImportModuleError');
@@ -326,8 +335,9 @@ describe('node runtime: init errors', () => {
     assert.ok(e.parsed.errorMessage.includes(path.join(s.dir, 'index.js')), e.parsed.errorMessage);
     const s2 = await start({ 'index.mjs': `import x from 'no-such-esm-dep'; export const handler = async () => x;` });
     const e2 = await initError(s2);
-    assert.equal(e2.errorType, 'Runtime.ImportModuleError');
-    assert.match(e2.parsed.errorMessage, /^Error: Cannot find package 'no-such-esm-dep'/);
+    // As on AWS, an ES module's failed import is not wrapped: Node's error is reported as is.
+    assert.equal(e2.errorType, 'Error');
+    assert.match(e2.parsed.errorMessage, /^Cannot find package 'no-such-esm-dep' imported from /);
   });
 
   test('Runtime.HandlerNotFound', async () => {
