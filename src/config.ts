@@ -19,6 +19,12 @@ export interface GustConfig {
   cgroups: 'auto' | 'off';
   /** Days of logs to keep (0 = forever). */
   logRetentionDays: number;
+  /** Async retries wait n × this before retry n (Lambda: 60 s). */
+  asyncRetryBaseMs: number;
+  /** First wait after an async event is throttled (grows with the event's age up to 5 min). */
+  asyncThrottleBaseMs: number;
+  /** How often the async queue looks for due events when idle. */
+  asyncPollMs: number;
 }
 
 export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.ProcessEnv = process.env): GustConfig {
@@ -35,6 +41,9 @@ export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.Proc
     pythonPath: env.GUST_PYTHON_PATH ?? 'python3',
     cgroups: env.GUST_CGROUPS === 'off' ? 'off' : 'auto',
     logRetentionDays: num(env.GUST_LOG_RETENTION_DAYS, 30),
+    asyncRetryBaseMs: num(env.GUST_ASYNC_RETRY_BASE_MS, 60_000),
+    asyncThrottleBaseMs: num(env.GUST_ASYNC_THROTTLE_BASE_MS, 1000),
+    asyncPollMs: num(env.GUST_ASYNC_POLL_MS, 100),
   };
   const cfg = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   cfg.home = path.resolve(cfg.home);

@@ -7,10 +7,14 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
+import type { ProvisionedView } from './api/lambda/concurrency.ts';
+import type { FunctionVersion } from './control/model.ts';
 import { loadConfig, type GustConfig } from './config.ts';
 import { CodeStore } from './control/code-store.ts';
 import { Registry } from './control/registry.ts';
+import { AsyncQueue } from './invoke/async-queue.ts';
 import { Invoker } from './invoke/invoker.ts';
+import { FunctionSettingsService } from './control/function-settings.ts';
 import { Placement } from './placement/manager.ts';
 import { detectCgroups, removeCgroupRoot, type CgroupSupport } from './sandbox/cgroup.ts';
 import { openSqliteStore } from './store/sqlite/index.ts';
@@ -27,6 +31,8 @@ export interface Gust {
   registry: Registry;
   placement: Placement;
   invoker: Invoker;
+  asyncQueue: AsyncQueue;
+  settings: FunctionSettingsService;
   cgroups: CgroupSupport;
   stop(): Promise<void>;
 }
@@ -52,6 +58,11 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       `gust: memory limits are NOT enforced (${cgroups.reason}); Max Memory Used is measured from the process instead`,
     );
   }
+  const settings = new FunctionSettingsService(registry, () => config.accountConcurrency);
+  let reservedTotal = settings.reservedTotal();
+  registry.onChange((e) => {
+    if (e.type === 'settings-changed' || e.type === 'deleted') reservedTotal = settings.reservedTotal();
+  });
   const placement = new Placement({
     home: config.home,
     region: config.region,
@@ -62,11 +73,31 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     accountConcurrency: config.accountConcurrency,
     cgroups,
     codeDir: (fn) => code.treePath(fn.codeSha256),
+    reservations: { of: (name) => registry.get(name)?.settings.reservedConcurrency, total: () => reservedTotal },
     onLog: (fn, line, requestId, ts) => logs.line(fn.functionName, fn.version, requestId, line, ts),
   });
   registry.onChange((e) =>
     placement.onRegistryChange(e, e.type === 'latest-changed' ? registry.get(e.name)?.latest : undefined),
   );
+  // Provisioned concurrency: desired environments per version, from every function's settings.
+  const provisionedTargets = (): { fn: FunctionVersion; n: number }[] =>
+    registry.list().flatMap((rec) =>
+      Object.entries(rec.settings.provisioned).flatMap(([qualifier, cfg]) => {
+        try {
+          return [{ fn: registry.resolveVersion(rec, qualifier), n: cfg.requested }];
+        } catch {
+          return [];
+        }
+      }),
+    );
+  registry.onChange(() => placement.reconcileProvisioned(provisionedTargets()));
+  placement.reconcileProvisioned(provisionedTargets());
+  const provisioned: ProvisionedView = {
+    provisionedStatus: (name, qualifier) => {
+      const s = placement.provisionedState(registry.resolveVersion(registry.require(name), qualifier));
+      return { allocated: s.allocated, available: s.allocated, status: s.status, reason: s.reason };
+    },
+  };
   const invoker = new Invoker({
     registry,
     placement,
@@ -75,11 +106,26 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     region: config.region,
     accountId: config.accountId,
   });
+  const asyncQueue = new AsyncQueue({
+    store: store.asyncQueue,
+    registry,
+    settings,
+    invoker,
+    gate: placement.gate,
+    retryBaseMs: config.asyncRetryBaseMs,
+    throttleBaseMs: config.asyncThrottleBaseMs,
+    pollMs: config.asyncPollMs,
+    log: logger ? (m) => console.log(`gust: ${m}`) : undefined,
+  });
 
   let url = '';
   const app = buildApp({
     registry,
     invoker,
+    asyncQueue,
+    settings,
+    provisioned,
+    accountLimit: () => config.accountConcurrency,
     store,
     code,
     logs,
@@ -89,6 +135,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     ctx: { region: config.region, accountId: config.accountId, publicUrl: () => url },
   });
   await app.listen({ host: config.host, port: config.port });
+  asyncQueue.start();
   const port = (app.server.address() as AddressInfo).port;
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
@@ -106,6 +153,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       clearInterval(retention);
       // Stop accepting requests, let invocations in flight finish, then retire every environment.
       const closed = app.close();
+      await asyncQueue.stop();
       await invoker.drain();
       await placement.shutdown();
       await closed;
@@ -114,5 +162,5 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       removeCgroupRoot(cgroups);
     })());
 
-  return { config, url, port, app, store, registry, placement, invoker, cgroups, stop };
+  return { config, url, port, app, store, registry, placement, invoker, asyncQueue, settings, cgroups, stop };
 }

@@ -205,7 +205,13 @@ const NODEJS_EXIT_MESSAGE =
 function isErrorLike(e) {
   return (
     util.types.isNativeError(e) ||
-    (e && typeof e.name === 'string' && typeof e.message === 'string' && typeof e.stack === 'string' && e.name && e.message && e.stack)
+    (e &&
+      typeof e.name === 'string' &&
+      typeof e.message === 'string' &&
+      typeof e.stack === 'string' &&
+      e.name &&
+      e.message &&
+      e.stack)
   );
 }
 
@@ -322,7 +328,7 @@ function packageTypeIn(dir) {
  * and not past a node_modules directory; null when none is found.
  */
 function scopeType(dir, stop) {
-  for (let d = dir; ; ) {
+  for (let d = dir; ;) {
     if (d.endsWith(`${path.sep}node_modules`)) return null;
     const t = packageTypeIn(d);
     if (t) return t;
@@ -333,12 +339,16 @@ function scopeType(dir, stop) {
   }
 }
 
-const insideTaskRoot = (p) => p === TASK_ROOT || p.startsWith(TASK_ROOT.endsWith(path.sep) ? TASK_ROOT : TASK_ROOT + path.sep);
+const insideTaskRoot = (p) =>
+  p === TASK_ROOT || p.startsWith(TASK_ROOT.endsWith(path.sep) ? TASK_ROOT : TASK_ROOT + path.sep);
 const boundedScope = (dir) => scopeType(dir, insideTaskRoot(dir) ? TASK_ROOT : path.parse(dir).root);
 
 // If an ESM package scope encloses the task root, Node would treat unclaimed .js files in the code
 // as ES modules; keep AWS semantics (CommonJS) for them.
-if (TASK_ROOT !== path.dirname(TASK_ROOT) && scopeType(path.dirname(TASK_ROOT), path.parse(TASK_ROOT).root) === 'module') {
+if (
+  TASK_ROOT !== path.dirname(TASK_ROOT) &&
+  scopeType(path.dirname(TASK_ROOT), path.parse(TASK_ROOT).root) === 'module'
+) {
   const originalJs = Module._extensions['.js'];
   Module._extensions['.js'] = function (mod, filename) {
     if (insideTaskRoot(filename) && boundedScope(path.dirname(filename)) === null) {
@@ -409,7 +419,8 @@ async function loadHandler(handlerString) {
   if (!fn) throw new HandlerNotFound(`${handlerString} is undefined or not exported`);
   if (typeof fn !== 'function') throw new HandlerNotFound(`${handlerString} is not a function`);
   const streaming = fn[HANDLER_STREAMING];
-  if (streaming && streaming !== 'response') throw new MalformedStreamingHandler('Only response streaming is supported.');
+  if (streaming && streaming !== 'response')
+    throw new MalformedStreamingHandler('Only response streaming is supported.');
   return fn;
 }
 
@@ -673,7 +684,12 @@ function fatal(err, code) {
     const inv = current;
     inv.posted = true;
     const e = toRapidError(err);
-    p = post(`${BASE}/invocation/${encodeURIComponent(inv.id)}/error`, JSON.stringify(e), 'application/json', e.errorType);
+    p = post(
+      `${BASE}/invocation/${encodeURIComponent(inv.id)}/error`,
+      JSON.stringify(e),
+      'application/json',
+      e.errorType,
+    );
   } else {
     p = inflight || Promise.resolve();
   }

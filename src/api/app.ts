@@ -1,12 +1,20 @@
 /** Builds the HTTP front door: one Fastify app serving the Lambda REST API and Gust's own API. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { Aliases } from '../control/aliases.ts';
+import type { FunctionSettingsService } from '../control/function-settings.ts';
 import type { Registry } from '../control/registry.ts';
+import { Versions } from '../control/versions.ts';
+import type { AsyncQueue } from '../invoke/async-queue.ts';
 import { GustError } from '../errors.ts';
 import type { Invoker } from '../invoke/invoker.ts';
 import { sendAwsError } from './aws-errors.ts';
 import { registerGustRoutes, type GustApiDeps } from './gust/routes.ts';
+import { registerAliasRoutes } from './lambda/aliases.ts';
+import { registerConcurrencyRoutes, type ProvisionedView } from './lambda/concurrency.ts';
+import { registerEventInvokeConfigRoutes } from './lambda/event-invoke-config.ts';
 import { registerFunctionRoutes } from './lambda/functions.ts';
+import { registerVersionRoutes } from './lambda/versions.ts';
 import { registerInvokeRoutes } from './lambda/invoke.ts';
 import type { ApiContext } from './lambda/shapes.ts';
 
@@ -16,6 +24,10 @@ const BODY_LIMIT = 70 * 1024 * 1024;
 export interface AppDeps extends GustApiDeps {
   registry: Registry;
   invoker: Invoker;
+  asyncQueue: AsyncQueue;
+  settings: FunctionSettingsService;
+  provisioned: ProvisionedView;
+  accountLimit: () => number;
   ctx: ApiContext;
   logger: boolean;
 }
@@ -40,8 +52,13 @@ export function buildApp(d: AppDeps): FastifyInstance {
       new GustError('GUST_UNKNOWN_OPERATION', `No operation matches ${req.method} ${req.url.split('?')[0]}`),
     ),
   );
-  registerFunctionRoutes(app, d.registry, d.ctx);
-  registerInvokeRoutes(app, d.invoker);
+  const versions = new Versions(d.registry);
+  registerFunctionRoutes(app, d.registry, versions, d.ctx);
+  registerVersionRoutes(app, versions, d.ctx);
+  registerAliasRoutes(app, new Aliases(d.registry), d.ctx);
+  registerConcurrencyRoutes(app, d.registry, d.settings, d.provisioned, d.ctx, d.accountLimit);
+  registerEventInvokeConfigRoutes(app, d.settings, d.ctx);
+  registerInvokeRoutes(app, d.invoker, d.asyncQueue);
   registerGustRoutes(app, d);
   return app;
 }

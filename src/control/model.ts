@@ -112,3 +112,16 @@ export interface AsyncEvent {
   nextAttemptAt: number;
   lastError: string | null;
 }
+
+/** An async event that ended without success and without an on-failure destination. */
+export interface DeadLetter {
+  id: string;
+  functionName: string;
+  qualifier: string | null;
+  payload: Buffer;
+  enqueuedAt: number;
+  failedAt: number;
+  attempts: number;
+  condition: 'RetriesExhausted' | 'EventAgeExceeded' | 'FunctionDeleted';
+  error: string | null;
+}

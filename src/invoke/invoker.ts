@@ -22,6 +22,10 @@ export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 
 export interface InvokeInput {
   functionName: string;
+  /** Reused across the retries of one async event. */
+  requestId?: string;
+  /** Payload limit already checked (async events are checked at enqueue time). */
+  async?: boolean;
   qualifier?: string;
   payload: Buffer;
   /** Decoded client context JSON (X-Amz-Client-Context is base64 on the wire). */
@@ -66,12 +70,11 @@ export class Invoker {
 
   constructor(private deps: InvokerDeps) {}
 
-  /** Resolve name + qualifier to a function version (throws ResourceNotFoundException). */
+  /** Resolve name + qualifier to the version to run (throws ResourceNotFoundException). */
   resolve(functionName: string, qualifier?: string): FunctionVersion {
-    const { registry, region, accountId } = this.deps;
-    const arn = functionArn(region, accountId, functionName, qualifier);
-    const rec = registry.require(functionName, arn);
-    return registry.resolveVersion(rec, qualifier, arn);
+    const { registry } = this.deps;
+    const rec = registry.require(functionName, registry.arn(functionName, qualifier));
+    return registry.resolveForInvoke(rec, qualifier).fn;
   }
 
   invoke(input: InvokeInput): Promise<InvokeResult> {
@@ -88,14 +91,14 @@ export class Invoker {
 
   private async run(input: InvokeInput): Promise<InvokeResult> {
     const { placement, logs, region, accountId } = this.deps;
-    if (input.payload.length > MAX_SYNC_PAYLOAD) {
+    if (!input.async && input.payload.length > MAX_SYNC_PAYLOAD) {
       throw new GustError(
         'GUST_REQUEST_TOO_LARGE',
         `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`,
       );
     }
     const fn = this.resolve(input.functionName, input.qualifier);
-    const requestId = randomUUID();
+    const requestId = input.requestId ?? randomUUID();
     const invokedArn = functionArn(region, accountId, fn.functionName, input.qualifier);
     const startTime = Date.now();
     logs.begin(requestId);

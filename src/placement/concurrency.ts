@@ -1,36 +1,73 @@
 /**
- * Concurrency accounting: concurrency is the number of busy environments. The account limit caps
- * all of them; per-function reserved concurrency (issue 3) plugs into the same gate.
+ * Concurrency accounting: concurrency is the number of busy environments. A function with
+ * reserved concurrency R may run at most R at once and never competes for the rest; all other
+ * functions share the unreserved pool (account limit minus every reservation).
  */
 import { GustError } from '../errors.ts';
 
+export interface Reservations {
+  /** Reserved concurrency of a function, or undefined when it uses the unreserved pool. */
+  of(name: string): number | undefined;
+  /** Sum of all reservations. */
+  total(): number;
+}
+
 export class ConcurrencyGate {
   private inUse = 0;
-  private perFunction = new Map<string, number>();
+  private unreservedInUse = 0;
+  private perFunction = new Map<string, { n: number; reserved: boolean }>();
 
-  constructor(public accountLimit: number) {}
+  constructor(
+    public accountLimit: number,
+    private reservations: Reservations = { of: () => undefined, total: () => 0 },
+  ) {}
 
   get current(): number {
     return this.inUse;
   }
 
   functionCurrent(name: string): number {
-    return this.perFunction.get(name) ?? 0;
+    return this.perFunction.get(name)?.n ?? 0;
   }
 
-  /** Take one slot for `name` or throw Lambda's throttle error. */
+  /** Free slots for functions without a reservation. */
+  unreservedAvailable(): number {
+    return Math.max(0, this.accountLimit - this.reservations.total() - this.unreservedInUse);
+  }
+
+  /** Would `acquire(name)` succeed now? */
+  canAcquire(name: string): boolean {
+    const reserved = this.reservations.of(name);
+    if (reserved !== undefined) return this.functionCurrent(name) < reserved;
+    return this.unreservedAvailable() > 0;
+  }
+
+  /** Take one slot for `name` or throw Lambda's throttle error with its Reason. */
   acquire(name: string): void {
-    if (this.inUse >= this.accountLimit) {
+    const reserved = this.reservations.of(name);
+    if (reserved !== undefined) {
+      if (this.functionCurrent(name) >= reserved) {
+        throw new GustError('GUST_THROTTLED', 'Rate Exceeded.', {
+          Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+        });
+      }
+    } else if (this.unreservedAvailable() <= 0) {
       throw new GustError('GUST_THROTTLED', 'Rate Exceeded.', { Reason: 'ConcurrentInvocationLimitExceeded' });
     }
     this.inUse++;
-    this.perFunction.set(name, (this.perFunction.get(name) ?? 0) + 1);
+    const cur = this.perFunction.get(name) ?? { n: 0, reserved: reserved !== undefined };
+    cur.n++;
+    cur.reserved = reserved !== undefined;
+    this.perFunction.set(name, cur);
+    if (reserved === undefined) this.unreservedInUse++;
   }
 
   release(name: string): void {
+    const cur = this.perFunction.get(name);
+    if (!cur) return;
     this.inUse = Math.max(0, this.inUse - 1);
-    const n = (this.perFunction.get(name) ?? 1) - 1;
-    if (n <= 0) this.perFunction.delete(name);
-    else this.perFunction.set(name, n);
+    if (!cur.reserved) this.unreservedInUse = Math.max(0, this.unreservedInUse - 1);
+    cur.n--;
+    if (cur.n <= 0) this.perFunction.delete(name);
   }
 }

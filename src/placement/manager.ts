@@ -9,8 +9,8 @@ import type { RegistryEvent } from '../control/registry.ts';
 import { GustError } from '../errors.ts';
 import type { CgroupSupport } from '../sandbox/cgroup.ts';
 import { Environment } from '../sandbox/environment.ts';
-import { ConcurrencyGate } from './concurrency.ts';
-import { FunctionPool, type Lease } from './pool.ts';
+import { ConcurrencyGate, type Reservations } from './concurrency.ts';
+import { FunctionPool, type Lease, type ProvisionedState } from './pool.ts';
 
 export interface PlacementOptions {
   home: string;
@@ -22,6 +22,7 @@ export interface PlacementOptions {
   accountConcurrency: number;
   cgroups: CgroupSupport;
   codeDir: (fn: FunctionVersion) => string;
+  reservations?: Reservations;
   onLog: (fn: FunctionVersion, line: string, requestId: string | null, ts: number) => void;
 }
 
@@ -34,13 +35,17 @@ export class Placement {
   private stopping = false;
 
   constructor(private opts: PlacementOptions) {
-    this.gate = new ConcurrencyGate(opts.accountConcurrency);
+    this.gate = new ConcurrencyGate(opts.accountConcurrency, opts.reservations);
     const every = Math.max(100, Math.min(10_000, Math.floor(opts.keepAliveMs / 2)));
     this.reaper = setInterval(() => this.reap(), every);
     this.reaper.unref();
   }
 
-  private createEnvironment(fn: FunctionVersion, onExit: (env: Environment) => void): Environment {
+  private createEnvironment(
+    fn: FunctionVersion,
+    onExit: (env: Environment) => void,
+    initType: 'on-demand' | 'provisioned-concurrency',
+  ): Environment {
     const o = this.opts;
     return new Environment({
       id: randomUUID(),
@@ -52,7 +57,7 @@ export class Placement {
       nodePath: o.nodePath,
       pythonPath: o.pythonPath,
       cgroups: o.cgroups,
-      initType: 'on-demand',
+      initType,
       onLog: (line, requestId, ts) => o.onLog(fn, line, requestId, ts),
       onExit,
     });
@@ -62,7 +67,7 @@ export class Placement {
     const key = poolKey(fn);
     let p = this.pools.get(key);
     if (!p) {
-      p = new FunctionPool(key, fn, (f, onExit) => this.createEnvironment(f, onExit));
+      p = new FunctionPool(key, fn, (f, onExit, initType) => this.createEnvironment(f, onExit, initType));
       this.pools.set(key, p);
     }
     return p;
@@ -105,8 +110,24 @@ export class Placement {
   reap(now = Date.now()): void {
     for (const [key, p] of this.pools) {
       p.reap(now, this.opts.keepAliveMs);
-      if (p.size === 0) this.pools.delete(key);
+      if (p.size === 0 && p.provisionedState().target === 0) this.pools.delete(key);
     }
+  }
+
+  /** Set provisioned concurrency for every function version: targets not listed go to zero. */
+  reconcileProvisioned(targets: { fn: FunctionVersion; n: number }[]): void {
+    if (this.stopping) return;
+    const wanted = new Map<string, { fn: FunctionVersion; n: number }>();
+    for (const t of targets) {
+      const key = poolKey(t.fn);
+      wanted.set(key, { fn: t.fn, n: (wanted.get(key)?.n ?? 0) + t.n });
+    }
+    for (const [key, p] of this.pools) if (!wanted.has(key)) p.setProvisioned(0);
+    for (const { fn, n } of wanted.values()) this.pool(fn).setProvisioned(n);
+  }
+
+  provisionedState(fn: FunctionVersion): ProvisionedState {
+    return this.pools.get(poolKey(fn))?.provisionedState() ?? { target: 0, allocated: 0, status: 'IN_PROGRESS' };
   }
 
   stats(): { pools: number; environments: number; idle: number; busy: number } {

@@ -13,12 +13,28 @@ export interface Lease {
   pool: FunctionPool;
 }
 
-export type EnvironmentFactory = (fn: FunctionVersion, onExit: (env: Environment) => void) => Environment;
+export type EnvironmentFactory = (
+  fn: FunctionVersion,
+  onExit: (env: Environment) => void,
+  initType: 'on-demand' | 'provisioned-concurrency',
+) => Environment;
+
+export interface ProvisionedState {
+  target: number;
+  allocated: number;
+  status: 'IN_PROGRESS' | 'READY' | 'FAILED';
+  reason?: string;
+}
 
 export class FunctionPool {
   private envs = new Set<Environment>();
   private idle: Environment[] = [];
   draining = false;
+  /** Provisioned concurrency: environments initialised ahead of demand and never reaped. */
+  private provisioned = new Set<Environment>();
+  private provisionedTarget = 0;
+  private allocating = 0;
+  private provisionFailure?: string;
 
   constructor(
     readonly key: string,
@@ -44,7 +60,7 @@ export class FunctionPool {
       const env = this.idle.pop()!;
       if (env.alive && env.state === 'idle') return { env, cold: false, pool: this };
     }
-    const env = this.factory(this.fn, (e) => this.forget(e));
+    const env = this.factory(this.fn, (e) => this.forget(e), 'on-demand');
     this.envs.add(env);
     try {
       await env.start(requestId);
@@ -68,10 +84,57 @@ export class FunctionPool {
     this.idle.push(env);
   }
 
-  /** Shut down environments idle for longer than keepAliveMs. */
+  /** Keep `n` environments initialised (provisioned concurrency); extra ones become on-demand. */
+  setProvisioned(n: number): void {
+    if (n !== this.provisionedTarget) this.provisionFailure = undefined;
+    this.provisionedTarget = n;
+    for (const env of [...this.provisioned]) {
+      if (this.provisioned.size <= n) break;
+      this.provisioned.delete(env);
+    }
+    this.topUp();
+  }
+
+  provisionedState(): ProvisionedState {
+    const allocated = this.provisioned.size;
+    const status = this.provisionFailure ? 'FAILED' : allocated >= this.provisionedTarget ? 'READY' : 'IN_PROGRESS';
+    return { target: this.provisionedTarget, allocated, status, reason: this.provisionFailure };
+  }
+
+  private topUp(): void {
+    while (
+      !this.draining &&
+      !this.provisionFailure &&
+      this.provisioned.size + this.allocating < this.provisionedTarget
+    ) {
+      this.allocating++;
+      const env = this.factory(this.fn, (e) => this.forget(e), 'provisioned-concurrency');
+      this.envs.add(env);
+      env
+        .start(null)
+        .then(() => {
+          this.allocating--;
+          if (this.draining || this.provisioned.size >= this.provisionedTarget) {
+            this.envs.delete(env);
+            void env.shutdown();
+            return;
+          }
+          this.provisioned.add(env);
+          this.idle.push(env);
+        })
+        .catch((e: unknown) => {
+          this.allocating--;
+          this.envs.delete(env);
+          this.provisionFailure = `FUNCTION_ERROR_INIT_FAILURE: ${(e as Error).message}`;
+        });
+    }
+  }
+
+  /** Shut down environments idle for longer than keepAliveMs (provisioned ones stay). */
   reap(now: number, keepAliveMs: number): number {
     let n = 0;
     this.idle = this.idle.filter((env) => {
+      if (this.provisioned.has(env) && env.alive) return true;
       if (env.alive && now - env.lastUsed < keepAliveMs) return true;
       this.envs.delete(env);
       void env.shutdown();
@@ -84,6 +147,7 @@ export class FunctionPool {
   /** Retire the pool: idle environments now, busy ones when released. */
   async drain(): Promise<void> {
     this.draining = true;
+    this.provisioned.clear();
     const idle = this.idle.splice(0);
     await Promise.all(
       idle.map((env) => {
@@ -96,6 +160,7 @@ export class FunctionPool {
   /** Shut down everything, busy or not. */
   async shutdownAll(): Promise<void> {
     this.draining = true;
+    this.provisioned.clear();
     this.idle = [];
     const all = [...this.envs];
     this.envs.clear();
@@ -106,5 +171,7 @@ export class FunctionPool {
     this.envs.delete(env);
     const i = this.idle.indexOf(env);
     if (i >= 0) this.idle.splice(i, 1);
+    // A provisioned environment that died (timeout, crash, OOM) is replaced.
+    if (this.provisioned.delete(env)) this.topUp();
   }
 }

@@ -5,6 +5,7 @@
 import type {
   AliasRecord,
   AsyncEvent,
+  DeadLetter,
   FunctionRecord,
   FunctionSettings,
   FunctionVersion,
@@ -42,6 +43,9 @@ export interface AsyncQueueStore {
   reschedule(id: string, nextAttemptAt: number, attempts: number, lastError: string | null): void;
   /** Remove a finished event, optionally enqueuing follow-up events (destinations) atomically. */
   complete(id: string, followUps?: AsyncEvent[]): void;
+  /** Remove a failed event and keep it in Gust's dead-letter store, atomically. */
+  deadLetter(id: string, letter: DeadLetter): void;
+  listDeadLetters(q: { functionName?: string; limit?: number }): DeadLetter[];
   /** Return events claimed by a previous (crashed) process to the queue. Returns how many. */
   releaseClaims(): number;
   depth(functionName?: string): number;

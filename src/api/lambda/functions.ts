@@ -1,9 +1,11 @@
 /** Lambda REST API, function resources: Create/Get/List/Update/Delete function. */
 import type { FastifyInstance } from 'fastify';
 import type { FunctionConfigInput, Registry } from '../../control/registry.ts';
+import type { Versions } from '../../control/versions.ts';
 import { functionArn, parseFunctionRef } from '../../control/names.ts';
 import { GustError } from '../../errors.ts';
 import { jsonBody } from '../body.ts';
+import { paginate } from './pagination.ts';
 import { createFunctionSchema, updateCodeSchema, updateConfigSchema } from './schemas.ts';
 import { functionCode, functionConfiguration, type ApiContext } from './shapes.ts';
 import type { z } from 'zod';
@@ -39,7 +41,12 @@ function configInput(b: z.infer<typeof updateConfigSchema>): FunctionConfigInput
   };
 }
 
-export function registerFunctionRoutes(app: FastifyInstance, registry: Registry, ctx: ApiContext): void {
+export function registerFunctionRoutes(
+  app: FastifyInstance,
+  registry: Registry,
+  versions: Versions,
+  ctx: ApiContext,
+): void {
   const arnOf = (name: string, q?: string): string => functionArn(ctx.region, ctx.accountId, name, q);
   const checkRevision = (current: string, expected?: string): void => {
     if (expected && expected !== current) {
@@ -65,27 +72,16 @@ export function registerFunctionRoutes(app: FastifyInstance, registry: Registry,
       architectures: b.Architectures,
       zip: decodeZip(b.Code.ZipFile, b.Code),
     });
+    if (b.Publish) return reply.status(201).send(functionConfiguration(ctx, versions.publish(name)));
     return reply.status(201).send(functionConfiguration(ctx, rec.latest));
   });
 
   app.get(BASE + '/', async (req) => {
-    const q = req.query as { Marker?: string; MaxItems?: string };
-    const max = q.MaxItems !== undefined ? Number(q.MaxItems) : 50;
-    if (!Number.isInteger(max) || max < 1 || max > 10000) {
-      throw new GustError(
-        'GUST_VALIDATION',
-        `1 validation error detected: Value '${q.MaxItems}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000`,
-      );
-    }
-    let after = '';
-    if (q.Marker) {
-      after = Buffer.from(q.Marker, 'base64url').toString('utf8');
-    }
-    const all = registry.list().filter((r) => r.name > after);
-    const page = all.slice(0, max);
-    const body: Record<string, unknown> = { Functions: page.map((r) => functionConfiguration(ctx, r.latest)) };
-    if (all.length > max) body.NextMarker = Buffer.from(page.at(-1)!.name).toString('base64url');
-    return body;
+    const { page, nextMarker } = paginate(registry.list(), (r) => r.name, req.query as Record<string, string>);
+    return {
+      Functions: page.map((r) => functionConfiguration(ctx, r.latest)),
+      ...(nextMarker ? { NextMarker: nextMarker } : {}),
+    };
   });
 
   app.get(`${BASE}/:name`, async (req) => {
@@ -93,7 +89,13 @@ export function registerFunctionRoutes(app: FastifyInstance, registry: Registry,
     const qualifier = (req.query as { Qualifier?: string }).Qualifier ?? ref.qualifier;
     const rec = registry.require(ref.name, arnOf(ref.name, qualifier));
     const fn = registry.resolveVersion(rec, qualifier, arnOf(ref.name, qualifier));
-    return { Configuration: functionConfiguration(ctx, fn), Code: functionCode(ctx, fn), Tags: {} };
+    const reserved = rec.settings.reservedConcurrency;
+    return {
+      Configuration: functionConfiguration(ctx, fn),
+      Code: functionCode(ctx, fn),
+      Tags: {},
+      ...(reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: reserved } } : {}),
+    };
   });
 
   app.get(`${BASE}/:name/configuration`, async (req) => {
@@ -119,6 +121,7 @@ export function registerFunctionRoutes(app: FastifyInstance, registry: Registry,
     const zip = decodeZip(b.ZipFile, b);
     if (b.DryRun) return functionConfiguration(ctx, current.latest);
     const rec = await registry.updateCode(ref.name, zip, arnOf(ref.name));
+    if (b.Publish) return functionConfiguration(ctx, versions.publish(ref.name));
     return functionConfiguration(ctx, rec.latest);
   });
 
@@ -126,7 +129,15 @@ export function registerFunctionRoutes(app: FastifyInstance, registry: Registry,
     const ref = parseFunctionRef((req.params as { name: string }).name);
     const qualifier = (req.query as { Qualifier?: string }).Qualifier ?? ref.qualifier;
     if (qualifier && qualifier !== '$LATEST') {
-      throw new GustError('GUST_FUNCTION_NOT_FOUND', `Function not found: ${arnOf(ref.name, qualifier)}`);
+      if (!/^\d+$/.test(qualifier)) {
+        throw new GustError(
+          'GUST_INVALID_PARAMETER',
+          'Deletion of aliases is not supported with DeleteFunction; use DeleteAlias.',
+        );
+      }
+      registry.require(ref.name, arnOf(ref.name, qualifier));
+      versions.delete(ref.name, qualifier);
+      return reply.status(204).send();
     }
     registry.delete(ref.name, arnOf(ref.name));
     return reply.status(204).send();

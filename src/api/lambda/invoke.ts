@@ -2,10 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { parseFunctionRef } from '../../control/names.ts';
 import { GustError } from '../../errors.ts';
+import type { AsyncQueue } from '../../invoke/async-queue.ts';
 import type { Invoker } from '../../invoke/invoker.ts';
 import { rawBody } from '../body.ts';
 
-export function registerInvokeRoutes(app: FastifyInstance, invoker: Invoker): void {
+export function registerInvokeRoutes(app: FastifyInstance, invoker: Invoker, asyncQueue: AsyncQueue): void {
   app.post('/2015-03-31/functions/:name/invocations', async (req, reply) => {
     const ref = parseFunctionRef((req.params as { name: string }).name);
     const qualifier = (req.query as { Qualifier?: string }).Qualifier ?? ref.qualifier;
@@ -46,10 +47,9 @@ export function registerInvokeRoutes(app: FastifyInstance, invoker: Invoker): vo
       return reply.status(204).send();
     }
     if (type === 'Event') {
-      throw new GustError(
-        'GUST_INVALID_PARAMETER',
-        'Asynchronous invocation (Event) is not available yet in this build.',
-      );
+      // Durable in the queue before the 202 is sent.
+      const requestId = asyncQueue.enqueue(ref.name, qualifier, payload);
+      return reply.status(202).header('x-amzn-requestid', requestId).send();
     }
     const r = await invoker.invoke({
       functionName: ref.name,

@@ -60,7 +60,19 @@ const MIGRATIONS: string[] = [
      last_error TEXT
    );
    CREATE INDEX async_due ON async_events(claimed, next_attempt_at);
-   CREATE INDEX async_fn ON async_events(function_name);`,
+   CREATE INDEX async_fn ON async_events(function_name);
+   CREATE TABLE dead_letters (
+     id TEXT PRIMARY KEY,
+     function_name TEXT NOT NULL,
+     qualifier TEXT,
+     payload BLOB NOT NULL,
+     enqueued_at INTEGER NOT NULL,
+     failed_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL,
+     condition TEXT NOT NULL,
+     error TEXT
+   );
+   CREATE INDEX dead_letters_fn ON dead_letters(function_name, failed_at);`,
 ];
 
 export function openDatabase(home: string): Database.Database {

@@ -4,6 +4,7 @@ import {
   defaultSettings,
   type AliasRecord,
   type AsyncEvent,
+  type DeadLetter,
   type FunctionRecord,
   type FunctionSettings,
   type FunctionVersion,
@@ -159,6 +160,7 @@ class SqliteAsyncQueue implements AsyncQueueStore {
   private claimTx;
   private rescheduleStmt;
   private completeTx;
+  private deadTx;
   private db: Database.Database;
 
   constructor(db: Database.Database) {
@@ -193,6 +195,58 @@ class SqliteAsyncQueue implements AsyncQueueStore {
       del.run(id);
       for (const f of followUps) this.enqueue(f);
     });
+    const insDead = db.prepare(
+      `INSERT OR REPLACE INTO dead_letters (id, function_name, qualifier, payload, enqueued_at, failed_at, attempts, condition, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.deadTx = db.transaction((id: string, d: DeadLetter) => {
+      del.run(id);
+      insDead.run(
+        d.id,
+        d.functionName,
+        d.qualifier,
+        d.payload,
+        d.enqueuedAt,
+        d.failedAt,
+        d.attempts,
+        d.condition,
+        d.error,
+      );
+    });
+  }
+  deadLetter(id: string, d: DeadLetter): void {
+    this.deadTx(id, d);
+  }
+  listDeadLetters(q: { functionName?: string; limit?: number }): DeadLetter[] {
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 10_000);
+    const rows = (
+      q.functionName
+        ? this.db
+            .prepare('SELECT * FROM dead_letters WHERE function_name = ? ORDER BY failed_at DESC LIMIT ?')
+            .all(q.functionName, limit)
+        : this.db.prepare('SELECT * FROM dead_letters ORDER BY failed_at DESC LIMIT ?').all(limit)
+    ) as {
+      id: string;
+      function_name: string;
+      qualifier: string | null;
+      payload: Buffer;
+      enqueued_at: number;
+      failed_at: number;
+      attempts: number;
+      condition: DeadLetter['condition'];
+      error: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      functionName: r.function_name,
+      qualifier: r.qualifier,
+      payload: r.payload,
+      enqueuedAt: r.enqueued_at,
+      failedAt: r.failed_at,
+      attempts: r.attempts,
+      condition: r.condition,
+      error: r.error,
+    }));
   }
   enqueue(e: AsyncEvent): void {
     this.insertStmt.run(
