@@ -59,9 +59,19 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     );
   }
   const settings = new FunctionSettingsService(registry, () => config.accountConcurrency);
-  let reservedTotal = settings.reservedTotal();
+  // Reservations are read on every acquire: keep their sum and list cached, refreshed on change.
+  let reservedTotal = 0;
+  let reservedEntries: [string, number][] = [];
+  const refreshReservations = (): void => {
+    reservedEntries = registry
+      .list()
+      .filter((f) => f.settings.reservedConcurrency !== undefined)
+      .map((f) => [f.name, f.settings.reservedConcurrency!]);
+    reservedTotal = reservedEntries.reduce((s, [, n]) => s + n, 0);
+  };
+  refreshReservations();
   registry.onChange((e) => {
-    if (e.type === 'settings-changed' || e.type === 'deleted') reservedTotal = settings.reservedTotal();
+    if (e.type === 'settings-changed' || e.type === 'deleted') refreshReservations();
   });
   const placement = new Placement({
     home: config.home,
@@ -73,7 +83,11 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     accountConcurrency: config.accountConcurrency,
     cgroups,
     codeDir: (fn) => code.treePath(fn.codeSha256),
-    reservations: { of: (name) => registry.get(name)?.settings.reservedConcurrency, total: () => reservedTotal },
+    reservations: {
+      of: (name) => registry.get(name)?.settings.reservedConcurrency,
+      total: () => reservedTotal,
+      entries: () => reservedEntries,
+    },
     onLog: (fn, line, requestId, ts) => logs.line(fn.functionName, fn.version, requestId, line, ts),
   });
   registry.onChange((e) =>

@@ -98,8 +98,19 @@ export class AsyncQueue {
     if (this.stopped || this.ticking) return;
     this.ticking = true;
     try {
+      // Leave events of functions whose concurrency is all busy in the queue: they are claimed
+      // when a slot frees (every finished invocation wakes the poller). Functions with reserved
+      // concurrency 0 are still claimed, so their events age out to a destination.
       const room = Math.min(100, this.o.gate.accountLimit - this.o.gate.current);
-      const events = room > 0 ? this.o.store.claimDue(Date.now(), room) : [];
+      const sat = this.o.gate.saturation();
+      const events =
+        room > 0
+          ? this.o.store.claimDue(
+              Date.now(),
+              room,
+              sat.unreservedFull ? { only: sat.otherReserved } : { skip: sat.busyReserved },
+            )
+          : [];
       for (const ev of events) {
         const p = this.process(ev).catch((e: unknown) => {
           this.o.log?.(`async queue: event ${ev.id} failed unexpectedly: ${(e as Error).message}`);
@@ -134,7 +145,7 @@ export class AsyncQueue {
       return;
     }
     if (!this.o.gate.canAcquire(ev.functionName)) {
-      store.reschedule(ev.id, Date.now() + this.throttleDelay(ev), ev.attempts, 'throttled');
+      store.reschedule(ev.id, this.throttleRetryAt(ev, cfg), ev.attempts, 'throttled');
       return;
     }
     let result: InvokeResult;
@@ -148,7 +159,7 @@ export class AsyncQueue {
       });
     } catch (e) {
       if (isGustError(e) && e.code === 'GUST_THROTTLED') {
-        store.reschedule(ev.id, Date.now() + this.throttleDelay(ev), ev.attempts, 'throttled');
+        store.reschedule(ev.id, this.throttleRetryAt(ev, cfg), ev.attempts, 'throttled');
       } else if (isGustError(e) && e.code === 'GUST_FUNCTION_NOT_FOUND') {
         this.deadLetter(ev, 'FunctionDeleted', e.message);
       } else {
@@ -168,9 +179,11 @@ export class AsyncQueue {
     this.fail(rec, { ...ev, attempts }, cfg, 'RetriesExhausted', result);
   }
 
-  private throttleDelay(ev: AsyncEvent): number {
-    const age = Date.now() - ev.enqueuedAt;
-    return Math.min(300_000, Math.max(this.o.throttleBaseMs, Math.floor(age / 2)));
+  /** Throttled: back off with the event's age (up to 5 min), but look again when it would expire. */
+  private throttleRetryAt(ev: AsyncEvent, cfg: EventInvokeConfig): number {
+    const now = Date.now();
+    const delay = Math.min(300_000, Math.max(this.o.throttleBaseMs, Math.floor((now - ev.enqueuedAt) / 2)));
+    return Math.min(now + delay, ev.enqueuedAt + cfg.maximumEventAgeInSeconds * 1000 + 1);
   }
 
   private fail(

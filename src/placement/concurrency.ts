@@ -10,6 +10,18 @@ export interface Reservations {
   of(name: string): number | undefined;
   /** Sum of all reservations. */
   total(): number;
+  /** Every function with a reservation. */
+  entries(): [string, number][];
+}
+
+/** Which functions cannot start another invocation right now because all their slots are busy. */
+export interface Saturation {
+  /** The unreserved pool is full: functions without a reservation cannot run. */
+  unreservedFull: boolean;
+  /** Functions with a reservation > 0 whose slots are all busy. */
+  busyReserved: string[];
+  /** Functions with a reservation and a free slot (or reservation 0: they never get one). */
+  otherReserved: string[];
 }
 
 export class ConcurrencyGate {
@@ -19,7 +31,7 @@ export class ConcurrencyGate {
 
   constructor(
     public accountLimit: number,
-    private reservations: Reservations = { of: () => undefined, total: () => 0 },
+    private reservations: Reservations = { of: () => undefined, total: () => 0, entries: () => [] },
   ) {}
 
   get current(): number {
@@ -33,6 +45,16 @@ export class ConcurrencyGate {
   /** Free slots for functions without a reservation. */
   unreservedAvailable(): number {
     return Math.max(0, this.accountLimit - this.reservations.total() - this.unreservedInUse);
+  }
+
+  saturation(): Saturation {
+    const busyReserved: string[] = [];
+    const otherReserved: string[] = [];
+    for (const [name, r] of this.reservations.entries()) {
+      if (r > 0 && this.functionCurrent(name) >= r) busyReserved.push(name);
+      else otherReserved.push(name);
+    }
+    return { unreservedFull: this.unreservedAvailable() <= 0, busyReserved, otherReserved };
   }
 
   /** Would `acquire(name)` succeed now? */

@@ -37,8 +37,11 @@ export interface FunctionStore {
 /** The durable queue of accepted asynchronous invocations. */
 export interface AsyncQueueStore {
   enqueue(e: AsyncEvent): void;
-  /** Events due at `now`, oldest first, marked as claimed so no other poller takes them. */
-  claimDue(now: number, limit: number): AsyncEvent[];
+  /**
+   * Events due at `now`, oldest first, marked as claimed so no other poller takes them.
+   * `skip` leaves out functions that cannot run now; `only` (when set) limits to these functions.
+   */
+  claimDue(now: number, limit: number, filter?: { skip?: string[]; only?: string[] }): AsyncEvent[];
   /** Put a claimed event back with a new due time (after a failure or a throttle). */
   reschedule(id: string, nextAttemptAt: number, attempts: number, lastError: string | null): void;
   /** Remove a finished event, optionally enqueuing follow-up events (destinations) atomically. */

@@ -5,6 +5,7 @@ import {
   LambdaClient,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,4 +115,62 @@ export async function invoke(
     log: r.LogResult ? Buffer.from(r.LogResult, 'base64').toString('utf8') : undefined,
     version: r.ExecutedVersion,
   };
+}
+
+export interface Recorded {
+  requestId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  event: any;
+  version: string;
+  initType: string;
+  tag: string | null;
+}
+
+/** Lines written by the recorder fixture so far. */
+export function readRecords(file: string): Recorded[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Recorded);
+}
+
+/** Poll until `check` returns true or the timeout passes (then the last value is asserted by the caller). */
+export async function waitFor(check: () => boolean, timeoutMs = 15_000, everyMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return check();
+}
+
+const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'gust.js');
+
+/** Start `gust serve` as a separate process (for kill -9 tests); resolves with its URL. */
+export async function spawnServer(
+  home: string,
+  env: Record<string, string> = {},
+): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--home', home, '--quiet'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+    const onData = (c: Buffer): void => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  return { proc, url };
 }

@@ -73,6 +73,25 @@ export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
     });
   });
 
+  app.get('/gust/v1/dead-letters', async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    const records = d.store.asyncQueue.listDeadLetters({
+      functionName: q.function || undefined,
+      limit: num(q.limit, 'limit'),
+    });
+    return {
+      records: records.map((r) => {
+        let payload: unknown = r.payload.toString('utf8');
+        try {
+          payload = JSON.parse(payload as string);
+        } catch {
+          /* keep as text */
+        }
+        return { ...r, payload };
+      }),
+    };
+  });
+
   app.get('/gust/v1/metering', async (req) => {
     const q = req.query as Record<string, string | undefined>;
     return {

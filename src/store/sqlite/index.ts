@@ -169,12 +169,21 @@ class SqliteAsyncQueue implements AsyncQueueStore {
       `INSERT INTO async_events (id, function_name, qualifier, payload, enqueued_at, attempts, next_attempt_at, claimed, last_error)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
     );
-    const due = db.prepare<[number, number], AsyncRow>(
-      'SELECT * FROM async_events WHERE claimed = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
-    );
     const claim = db.prepare('UPDATE async_events SET claimed = 1 WHERE id = ?');
-    this.claimTx = db.transaction((now: number, limit: number): AsyncEvent[] => {
-      const rows = due.all(now, limit);
+    this.claimTx = db.transaction((now: number, limit: number, skip: string[], only?: string[]): AsyncEvent[] => {
+      let sql = 'SELECT * FROM async_events WHERE claimed = 0 AND next_attempt_at <= ?';
+      const args: unknown[] = [now];
+      if (skip.length) {
+        sql += ` AND function_name NOT IN (${skip.map(() => '?').join(',')})`;
+        args.push(...skip);
+      }
+      if (only) {
+        sql += ` AND function_name IN (${only.map(() => '?').join(',') || "''"})`;
+        args.push(...only);
+      }
+      sql += ' ORDER BY next_attempt_at LIMIT ?';
+      args.push(limit);
+      const rows = db.prepare<unknown[], AsyncRow>(sql).all(...args);
       for (const r of rows) claim.run(r.id);
       return rows.map((r) => ({
         id: r.id,
@@ -260,8 +269,8 @@ class SqliteAsyncQueue implements AsyncQueueStore {
       e.lastError,
     );
   }
-  claimDue(now: number, limit: number): AsyncEvent[] {
-    return this.claimTx(now, limit);
+  claimDue(now: number, limit: number, filter: { skip?: string[]; only?: string[] } = {}): AsyncEvent[] {
+    return this.claimTx(now, limit, filter.skip ?? [], filter.only);
   }
   reschedule(id: string, nextAttemptAt: number, attempts: number, lastError: string | null): void {
     this.rescheduleStmt.run(nextAttemptAt, attempts, lastError, id);
