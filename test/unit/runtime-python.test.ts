@@ -16,6 +16,8 @@ import { FakeRuntimeApi } from '../helpers/fake-runtime-api.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BOOTSTRAP = path.join(ROOT, 'runtimes', 'python', 'bootstrap.py');
 const NBSP = '\u00a0';
+/** Per-test limit: a runtime that never answers fails its test instead of hanging the run. */
+const T = { timeout: 10_000 };
 
 interface Runtime {
   dir: string;
@@ -111,16 +113,17 @@ async function initError(files: Record<string, string>, handler?: string) {
 }
 
 describe('python runtime: invocation', () => {
-  test('returns the handler result as JSON', async () => {
+  test('returns the handler result as JSON', T, async () => {
     const rt = await boot({
       'lambda_function.py': py(['def lambda_handler(event, context):', '    return {"got": event, "n": 42}']),
     });
     const out = await rt.api.invoke({ hello: 'world', list: [1, 2] });
     assert.equal(out.kind, 'response');
     assert.deepEqual(JSON.parse(out.body), { got: { hello: 'world', list: [1, 2] }, n: 42 });
+    assert.equal(out.contentType, 'application/json');
   });
 
-  test('imports the module once and keeps its state across invocations', async () => {
+  test('imports the module once and keeps its state across invocations', T, async () => {
     const rt = await boot({
       'lambda_function.py': py([
         'import os',
@@ -141,7 +144,7 @@ describe('python runtime: invocation', () => {
     assert.equal(rt.stdout().split('init ran').length - 1, 1);
   });
 
-  test('loads a handler in a nested module path (pkg/mod.handler)', async () => {
+  test('loads a handler in a nested module path (pkg/mod.handler)', T, async () => {
     const rt = await boot(
       {
         'pkg/__init__.py': '',
@@ -154,11 +157,13 @@ describe('python runtime: invocation', () => {
     assert.equal(JSON.parse(out.body), 'nested:pkg.sub.mod');
   });
 
-  test('serializes Decimal verbatim and reports non-serializable results as Runtime.MarshalError', async () => {
+  test('serializes Decimal verbatim and reports non-serializable results as Runtime.MarshalError', T, async () => {
     const rt = await boot({
       'lambda_function.py': py([
         'from decimal import Decimal',
         'def lambda_handler(event, context):',
+        '    if event.get("raw"):',
+        '        return b"raw \\xff bytes"',
         '    if event.get("bad"):',
         '        return {"s": {1, 2}}',
         '    return {"price": Decimal("1.10"), "big": Decimal("12345678901234567890.123456789"), "l": [Decimal("-3")], "s": "1.10"}',
@@ -167,6 +172,11 @@ describe('python runtime: invocation', () => {
     const ok = await rt.api.invoke({});
     assert.equal(ok.kind, 'response');
     assert.equal(ok.body, '{"price": 1.10, "big": 12345678901234567890.123456789, "l": [-3], "s": "1.10"}');
+
+    const raw = await rt.api.invoke({ raw: true });
+    assert.equal(raw.kind, 'response');
+    assert.equal(raw.contentType, 'application/unknown');
+    assert.equal(raw.body, 'raw \ufffd bytes');
 
     const requestId = 'marshal-req-1';
     const bad = await rt.api.invoke({ bad: true }, { requestId });
@@ -180,7 +190,7 @@ describe('python runtime: invocation', () => {
     });
   });
 
-  test('an invalid JSON payload is a Runtime.UnmarshalError', async () => {
+  test('an invalid JSON payload is a Runtime.UnmarshalError', T, async () => {
     const rt = await boot({
       'lambda_function.py': py(['def lambda_handler(event, context):', '    return event']),
     });
@@ -193,46 +203,65 @@ describe('python runtime: invocation', () => {
     );
   });
 
-  test('a raised exception is posted with its type, message and user stack frames, and logged as one record', async () => {
+  test(
+    'a raised exception is posted with its type, message and user stack frames, and logged as one record',
+    T,
+    async () => {
+      const rt = await boot({
+        'lambda_function.py': py([
+          'def helper(x):',
+          '    raise ValueError("bad input: %s" % x)',
+          '',
+          'def lambda_handler(event, context):',
+          '    if event.get("ok"):',
+          '        return "fine"',
+          '    helper(event["x"])',
+        ]),
+      });
+      const requestId = 'err-req-1';
+      const out = await rt.api.invoke({ x: 7 }, { requestId });
+      assert.equal(out.kind, 'error');
+      assert.equal(out.errorType, 'ValueError');
+      const file = path.join(rt.dir, 'lambda_function.py');
+      assert.deepEqual(JSON.parse(out.body), {
+        errorMessage: 'bad input: 7',
+        errorType: 'ValueError',
+        requestId,
+        stackTrace: [
+          `  File "${file}", line 7, in lambda_handler\n    helper(event["x"])\n`,
+          `  File "${file}", line 2, in helper\n    raise ValueError("bad input: %s" % x)\n`,
+        ],
+      });
+
+      const expectedLine =
+        '[ERROR] ValueError: bad input: 7\rTraceback (most recent call last):\r' +
+        `${NBSP}${NBSP}File "${file}", line 7, in lambda_handler\r${NBSP.repeat(4)}helper(event["x"])\r` +
+        `${NBSP}${NBSP}File "${file}", line 2, in helper\r${NBSP.repeat(4)}raise ValueError("bad input: %s" % x)`;
+      await waitFor('error log line', () => stdoutLines(rt).includes(expectedLine));
+
+      // The process survives and serves the next invocation.
+      const next = await rt.api.invoke({ ok: true });
+      assert.equal(next.kind, 'response');
+      assert.equal(JSON.parse(next.body), 'fine');
+    },
+  );
+
+  test('a 413 for an oversized response is logged to stderr and the loop continues', T, async () => {
     const rt = await boot({
-      'lambda_function.py': py([
-        'def helper(x):',
-        '    raise ValueError("bad input: %s" % x)',
-        '',
-        'def lambda_handler(event, context):',
-        '    if event.get("ok"):',
-        '        return "fine"',
-        '    helper(event["x"])',
-      ]),
+      'lambda_function.py': py(['def lambda_handler(event, context):', '    return "x" * event["size"]']),
     });
-    const requestId = 'err-req-1';
-    const out = await rt.api.invoke({ x: 7 }, { requestId });
-    assert.equal(out.kind, 'error');
-    assert.equal(out.errorType, 'ValueError');
-    const file = path.join(rt.dir, 'lambda_function.py');
-    assert.deepEqual(JSON.parse(out.body), {
-      errorMessage: 'bad input: 7',
-      errorType: 'ValueError',
-      requestId,
-      stackTrace: [
-        `  File "${file}", line 7, in lambda_handler\n    helper(event["x"])\n`,
-        `  File "${file}", line 2, in helper\n    raise ValueError("bad input: %s" % x)\n`,
-      ],
-    });
-
-    const expectedLine =
-      '[ERROR] ValueError: bad input: 7\rTraceback (most recent call last):\r' +
-      `${NBSP}${NBSP}File "${file}", line 7, in lambda_handler\r${NBSP.repeat(4)}helper(event["x"])\r` +
-      `${NBSP}${NBSP}File "${file}", line 2, in helper\r${NBSP.repeat(4)}raise ValueError("bad input: %s" % x)`;
-    await waitFor('error log line', () => stdoutLines(rt).includes(expectedLine));
-
-    // The process survives and serves the next invocation.
-    const next = await rt.api.invoke({ ok: true });
-    assert.equal(next.kind, 'response');
-    assert.equal(JSON.parse(next.body), 'fine');
+    rt.api.responseLimitBytes = 1000;
+    const big = await rt.api.invoke({ size: 5000 });
+    assert.equal(big.kind, 'error');
+    assert.equal(big.errorType, 'Function.ResponseSizeTooLarge');
+    await waitFor('stderr report', () => rt.stderr().includes("Reason: '413'"));
+    assert.match(rt.stderr(), /Exceeded maximum allowed payload size/);
+    const small = await rt.api.invoke({ size: 3 });
+    assert.equal(small.kind, 'response');
+    assert.equal(JSON.parse(small.body), 'xxx');
   });
 
-  test('reconnects when the Runtime API drops the idle connection', async () => {
+  test('reconnects when the Runtime API drops the idle connection', T, async () => {
     const rt = await boot({
       'lambda_function.py': py([
         'import time',
@@ -258,7 +287,7 @@ describe('python runtime: invocation', () => {
     assert.equal(rt.proc.exitCode, null);
   });
 
-  test('a non-2xx reply from the Runtime API is logged to stderr and the loop continues', async () => {
+  test('a non-2xx reply from the Runtime API is logged to stderr and the loop continues', T, async () => {
     // The handler posts its own response first, so the runtime's post gets 400 Invalid request ID.
     const rt = await boot({
       'lambda_function.py': py([
@@ -282,7 +311,7 @@ describe('python runtime: invocation', () => {
 });
 
 describe('python runtime: init errors', () => {
-  test('missing module -> Runtime.ImportModuleError, process exits non-zero', async () => {
+  test('missing module -> Runtime.ImportModuleError, process exits non-zero', T, async () => {
     const { rt, err, body, code } = await initError({ 'other.py': '' }, 'missing_mod.handler');
     assert.equal(err.errorType, 'Runtime.ImportModuleError');
     assert.deepEqual(body, {
@@ -302,14 +331,14 @@ describe('python runtime: init errors', () => {
     assert.equal(rt.api.nextCalls, 0);
   });
 
-  test('an ImportError raised by user code at import -> Runtime.ImportModuleError', async () => {
+  test('an ImportError raised by user code at import -> Runtime.ImportModuleError', T, async () => {
     const { err, body, code } = await initError({ 'lambda_function.py': 'import not_there_at_all\n' });
     assert.equal(err.errorType, 'Runtime.ImportModuleError');
     assert.equal(body.errorMessage, "Unable to import module 'lambda_function': No module named 'not_there_at_all'");
     assert.notEqual(code, 0);
   });
 
-  test('missing handler function -> Runtime.HandlerNotFound', async () => {
+  test('missing handler function -> Runtime.HandlerNotFound', T, async () => {
     const { err, body, code } = await initError(
       { 'lambda_function.py': 'def other(e, c):\n    return 1\n' },
       'lambda_function.nope',
@@ -324,7 +353,7 @@ describe('python runtime: init errors', () => {
     assert.notEqual(code, 0);
   });
 
-  test('handler without a dot -> Runtime.MalformedHandlerName', async () => {
+  test('handler without a dot -> Runtime.MalformedHandlerName', T, async () => {
     const { err, body, code } = await initError({ 'lambda_function.py': '' }, 'lambda_function');
     assert.equal(err.errorType, 'Runtime.MalformedHandlerName');
     assert.equal(body.errorMessage, "Bad handler 'lambda_function': not enough values to unpack (expected 2, got 1)");
@@ -332,7 +361,7 @@ describe('python runtime: init errors', () => {
     assert.notEqual(code, 0);
   });
 
-  test('syntax error -> Runtime.UserCodeSyntaxError', async () => {
+  test('syntax error -> Runtime.UserCodeSyntaxError', T, async () => {
     const { rt, err, body, code } = await initError({
       'lambda_function.py': 'def lambda_handler(event, context)\n    return 1\n',
     });
@@ -349,7 +378,7 @@ describe('python runtime: init errors', () => {
     assert.notEqual(code, 0);
   });
 
-  test('another exception at import -> its own type, message and user frames (as awslambdaric)', async () => {
+  test('another exception at import -> its own type, message and user frames (as awslambdaric)', T, async () => {
     const { rt, err, body, code } = await initError({
       'lambda_function.py': 'x = 1\nraise RuntimeError("boom at import")\n',
     });
@@ -369,7 +398,7 @@ describe('python runtime: init errors', () => {
 });
 
 describe('python runtime: context', () => {
-  test('exposes the context fields and the remaining time', async () => {
+  test('exposes the context fields and the remaining time', T, async () => {
     const rt = await boot({
       'lambda_function.py': py([
         'import os, time',
@@ -428,7 +457,7 @@ describe('python runtime: context', () => {
 });
 
 describe('python runtime: logging', () => {
-  test('print is unchanged; logging uses the AWS text format, one line per record', async () => {
+  test('print is unchanged; logging uses the AWS text format, one line per record', T, async () => {
     const rt = await boot({
       'lambda_function.py': py([
         'import logging',
@@ -479,7 +508,7 @@ describe('python runtime: logging', () => {
     assert.ok(!exc.includes('\n'));
   });
 
-  test('AWS_LAMBDA_LOG_FORMAT=JSON writes one JSON object per record', async () => {
+  test('AWS_LAMBDA_LOG_FORMAT=JSON writes one JSON object per record', T, async () => {
     const rt = await boot(
       {
         'lambda_function.py': py([
