@@ -23,9 +23,9 @@
  *  - A non-async handler that neither calls back nor returns a promise gets a null response once
  *    the event loop is empty (its return value is ignored, as on AWS); an `async function` handler
  *    whose promise never settles fails with Runtime.NodeJsExit at that point.
- *  - Only CommonJS "module not found" (MODULE_NOT_FOUND) becomes Runtime.ImportModuleError; an ES
- *    module importing a missing package fails init with Node's own error (errorType "Error",
- *    "Cannot find package 'x' imported from ..."), which is what AWS reports too.
+ *  - "Module not found" from require (MODULE_NOT_FOUND) or import (ERR_MODULE_NOT_FOUND) becomes
+ *    Runtime.ImportModuleError, e.g. "Error: Cannot find package 'x' imported from
+ *    /var/task/index.mjs", the message AWS users know from ESM handlers.
  *  - Whether a .js file is CommonJS or ESM is decided by the nearest package.json *up to the task
  *    root*, as on AWS where nothing above /var/task has a package.json. If a package.json with
  *    "type":"module" sits above the task root (e.g. Gust's data directory inside an ESM project),
@@ -411,7 +411,9 @@ async function loadHandler(handlerString) {
     mod = await loadModule(moduleRoot, moduleName);
   } catch (e) {
     if (e instanceof SyntaxError) throw new UserCodeSyntaxError(String(e));
-    if (e && e.code === 'MODULE_NOT_FOUND') throw new ImportModuleError(String(e));
+    if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) {
+      throw new ImportModuleError(`${e.name}: ${e.message}`);
+    }
     throw e;
   }
   let fn = mod;

@@ -112,6 +112,11 @@ export class AsyncQueue {
             )
           : [];
       for (const ev of events) {
+        // Busy now (its slots filled earlier in this batch): back to the queue untouched, no backoff.
+        if (!this.o.gate.canAcquire(ev.functionName) && !this.o.gate.disabled(ev.functionName)) {
+          this.o.store.reschedule(ev.id, ev.nextAttemptAt, ev.attempts, ev.lastError);
+          continue;
+        }
         const p = this.process(ev).catch((e: unknown) => {
           this.o.log?.(`async queue: event ${ev.id} failed unexpectedly: ${(e as Error).message}`);
           this.o.store.reschedule(ev.id, Date.now() + this.o.retryBaseMs, ev.attempts, String(e));

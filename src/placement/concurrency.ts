@@ -57,6 +57,11 @@ export class ConcurrencyGate {
     return { unreservedFull: this.unreservedAvailable() <= 0, busyReserved, otherReserved };
   }
 
+  /** Reserved concurrency 0: the function never runs. */
+  disabled(name: string): boolean {
+    return this.reservations.of(name) === 0;
+  }
+
   /** Would `acquire(name)` succeed now? */
   canAcquire(name: string): boolean {
     const reserved = this.reservations.of(name);

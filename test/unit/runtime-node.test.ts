@@ -335,9 +335,9 @@ describe('node runtime: init errors', () => {
     assert.ok(e.parsed.errorMessage.includes(path.join(s.dir, 'index.js')), e.parsed.errorMessage);
     const s2 = await start({ 'index.mjs': `import x from 'no-such-esm-dep'; export const handler = async () => x;` });
     const e2 = await initError(s2);
-    // As on AWS, an ES module's failed import is not wrapped: Node's error is reported as is.
-    assert.equal(e2.errorType, 'Error');
-    assert.match(e2.parsed.errorMessage, /^Cannot find package 'no-such-esm-dep' imported from /);
+    // As on AWS: "Runtime.ImportModuleError: Error: Cannot find package 'x' imported from /var/task/index.mjs".
+    assert.equal(e2.errorType, 'Runtime.ImportModuleError');
+    assert.match(e2.parsed.errorMessage, /^Error: Cannot find package 'no-such-esm-dep' imported from /);
   });
 
   test('Runtime.HandlerNotFound', async () => {
