@@ -14,6 +14,9 @@ import { CodeStore } from './control/code-store.ts';
 import { Registry } from './control/registry.ts';
 import { AsyncQueue } from './invoke/async-queue.ts';
 import { Invoker } from './invoke/invoker.ts';
+import { DestinationRegistry } from './invoke/destinations.ts';
+import { createServices, type GustService, type ServiceContext } from './services.ts';
+import { AwsDispatcher } from './api/aws-dispatch.ts';
 import { FunctionSettingsService } from './control/function-settings.ts';
 import { Placement } from './placement/manager.ts';
 import { detectCgroups, removeCgroupRoot, type CgroupSupport } from './sandbox/cgroup.ts';
@@ -39,10 +42,12 @@ export interface Gust {
 
 export interface StartOptions extends Partial<GustConfig> {
   logger?: boolean;
+  /** Extra services (tests). */
+  services?: GustService[];
 }
 
 export async function startGust(opts: StartOptions = {}): Promise<Gust> {
-  const { logger = false, ...overrides } = opts;
+  const { logger = false, services: _extra, ...overrides } = opts;
   const config = loadConfig(overrides);
   fs.mkdirSync(config.home, { recursive: true });
   // Scratch space of environments from a previous run (killed server) is stale.
@@ -58,7 +63,12 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       `gust: memory limits are NOT enforced (${cgroups.reason}); Max Memory Used is measured from the process instead`,
     );
   }
-  const settings = new FunctionSettingsService(registry, () => config.accountConcurrency);
+  const destinations = new DestinationRegistry();
+  const settings = new FunctionSettingsService(
+    registry,
+    () => config.accountConcurrency,
+    (arn) => destinations.validate(arn),
+  );
   // Reservations are read on every acquire: keep their sum and list cached, refreshed on change.
   let reservedTotal = 0;
   let reservedEntries: [string, number][] = [];
@@ -126,6 +136,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     settings,
     invoker,
     gate: placement.gate,
+    destinations,
     retryBaseMs: config.asyncRetryBaseMs,
     throttleBaseMs: config.asyncThrottleBaseMs,
     pollMs: config.asyncPollMs,
@@ -148,10 +159,36 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     logger,
     ctx: { region: config.region, accountId: config.accountId, publicUrl: () => url },
   });
+
+  // Services beside the Lambda core (event sources, queues, topics, ...): set up before listen.
+  const aws = new AwsDispatcher();
+  const services: GustService[] = [...createServices(), ...(opts.services ?? [])];
+  const serviceCtx: ServiceContext = {
+    config,
+    app,
+    aws,
+    store,
+    registry,
+    settings,
+    invoker,
+    asyncQueue,
+    placement,
+    logs,
+    destinations,
+    service: <T extends GustService>(name: string) => services.find((x) => x.name === name) as T | undefined,
+    url: () => url,
+    log: (m) => {
+      if (logger) console.log(`gust: ${m}`);
+    },
+  };
+  for (const svc of services) svc.setup(serviceCtx);
+  aws.install(app);
+
   await app.listen({ host: config.host, port: config.port });
-  asyncQueue.start();
   const port = (app.server.address() as AddressInfo).port;
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  asyncQueue.start();
+  for (const svc of services) await svc.start?.();
 
   const retention = setInterval(
     () => {
@@ -167,6 +204,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       clearInterval(retention);
       // Stop accepting requests, let invocations in flight finish, then retire every environment.
       const closed = app.close();
+      for (const svc of [...services].reverse()) await svc.stop?.();
       await asyncQueue.stop();
       await invoker.drain();
       await placement.shutdown();

@@ -34,6 +34,8 @@ export class FunctionSettingsService {
   constructor(
     private registry: Registry,
     private accountLimit: () => number,
+    /** Checks a destination ARN (functions, and queues/topics once their services register). */
+    private validateDestination: (arn: string) => void = () => {},
   ) {}
 
   reservedTotal(except?: string): number {
@@ -185,8 +187,8 @@ export class FunctionSettingsService {
       onFailure: pick(input.onFailure, base?.onFailure),
       lastModified: Date.now(),
     };
-    if (cfg.onSuccess) validateDestination(cfg.onSuccess);
-    if (cfg.onFailure) validateDestination(cfg.onFailure);
+    if (cfg.onSuccess) this.validateDestination(cfg.onSuccess);
+    if (cfg.onFailure) this.validateDestination(cfg.onFailure);
     this.registry.saveSettings(name, {
       ...rec.settings,
       eventInvokeConfigs: { ...rec.settings.eventInvokeConfigs, [q]: cfg },

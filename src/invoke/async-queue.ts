@@ -15,6 +15,7 @@ import type { Registry } from '../control/registry.ts';
 import { GustError, isGustError } from '../errors.ts';
 import type { ConcurrencyGate } from '../placement/concurrency.ts';
 import type { AsyncQueueStore } from '../store/types.ts';
+import type { DestinationRegistry } from './destinations.ts';
 import type { InvokeResult, Invoker } from './invoker.ts';
 
 /** Lambda's asynchronous payload limit (1 MB since 2025). */
@@ -26,6 +27,7 @@ export interface AsyncQueueOptions {
   settings: FunctionSettingsService;
   invoker: Invoker;
   gate: ConcurrencyGate;
+  destinations: DestinationRegistry;
   /** Delay before retry n is n × this (Lambda: 1 min, then 2 min). */
   retryBaseMs: number;
   /** First delay after a throttle; it grows with the event's age, up to 5 minutes. */
@@ -146,7 +148,7 @@ export class AsyncQueue {
     }
     const cfg = settings.effectiveEventConfig(rec, ev.qualifier);
     if (Date.now() - ev.enqueuedAt > cfg.maximumEventAgeInSeconds * 1000) {
-      this.fail(rec, ev, cfg, 'EventAgeExceeded', undefined);
+      await this.fail(rec, ev, cfg, 'EventAgeExceeded', undefined);
       return;
     }
     if (!this.o.gate.canAcquire(ev.functionName)) {
@@ -174,14 +176,14 @@ export class AsyncQueue {
     }
     const attempts = ev.attempts + 1;
     if (!result.functionError) {
-      this.finish(rec, { ...ev, attempts }, cfg, 'Success', result);
+      await this.finish(rec, { ...ev, attempts }, cfg, 'Success', result);
       return;
     }
     if (attempts <= cfg.maximumRetryAttempts) {
       store.reschedule(ev.id, Date.now() + this.o.retryBaseMs * attempts, attempts, result.errorType ?? 'Unhandled');
       return;
     }
-    this.fail(rec, { ...ev, attempts }, cfg, 'RetriesExhausted', result);
+    await this.fail(rec, { ...ev, attempts }, cfg, 'RetriesExhausted', result);
   }
 
   /** Throttled: back off with the event's age (up to 5 min), but look again when it would expire. */

@@ -95,3 +95,26 @@ function migrate(db: Database.Database): void {
     })();
   }
 }
+
+/**
+ * Named migrations for modules outside the core schema (event sources, services). Each module
+ * passes its own ordered list; ids are global and applied once, each in its own transaction.
+ * Example: applyNamedMigrations(db, [{ id: 'sqs-001-queues', sql: 'CREATE TABLE ...' }]).
+ */
+export interface NamedMigration {
+  id: string;
+  sql: string;
+}
+
+export function applyNamedMigrations(db: Database.Database, migrations: NamedMigration[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS named_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const has = db.prepare<[string], { id: string }>('SELECT id FROM named_migrations WHERE id = ?');
+  const mark = db.prepare('INSERT INTO named_migrations (id, applied_at) VALUES (?, ?)');
+  for (const m of migrations) {
+    if (has.get(m.id)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      mark.run(m.id, Date.now());
+    })();
+  }
+}

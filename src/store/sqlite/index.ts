@@ -413,7 +413,12 @@ class SqliteMeteringStore implements MeteringStore {
   }
 }
 
-export function openSqliteStore(home: string): Store {
+/** The embedded store; `db` is for modules that keep their own tables (see applyNamedMigrations). */
+export interface SqliteStore extends Store {
+  db: Database.Database;
+}
+
+export function openSqliteStore(home: string): SqliteStore {
   const db = openDatabase(home);
   const functions = new SqliteFunctionStore(db);
   const logs = new SqliteLogStore(db);
@@ -424,5 +429,5 @@ export function openSqliteStore(home: string): Store {
   });
   const ledger: InvocationLedger = { commit: (lines, m) => commitTx(lines, m) };
   const asyncQueue = new SqliteAsyncQueue(db);
-  return { functions, logs, metering, ledger, asyncQueue, close: () => db.close() };
+  return { db, functions, logs, metering, ledger, asyncQueue, close: () => db.close() };
 }
