@@ -24,5 +24,10 @@ export interface QueueSink {
 /** Implemented by the SNS service (registered under the name 'sns'). */
 export interface TopicSink {
   /** Publish to the topic with this ARN; returns the MessageId. Throws GustError if the topic does not exist. */
-  publishByArn(topicArn: string, message: string, attributes?: Record<string, MessageAttributeValue>, subject?: string): string;
+  publishByArn(
+    topicArn: string,
+    message: string,
+    attributes?: Record<string, MessageAttributeValue>,
+    subject?: string,
+  ): string;
 }
