@@ -18,13 +18,7 @@ export function zipDirectory(dir: string): Promise<Buffer> {
     }
   };
   walk(path.resolve(dir), '');
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('error', reject);
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-  });
+  return finish(zip);
 }
 
 /** Build a zip from in-memory files (used by tests and examples). */
@@ -35,6 +29,10 @@ export function zipFiles(files: Record<string, string | { content: string; mode:
     const mode = typeof f === 'string' ? 0o100644 : 0o100000 | f.mode;
     zip.addBuffer(Buffer.from(content), name, { mode, mtime: new Date(0) });
   }
+  return finish(zip);
+}
+
+function finish(zip: yazl.ZipFile): Promise<Buffer> {
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -193,15 +193,15 @@ export class AsyncQueue {
     return Math.min(now + delay, ev.enqueuedAt + cfg.maximumEventAgeInSeconds * 1000 + 1);
   }
 
-  private fail(
+  private async fail(
     rec: FunctionRecord,
     ev: AsyncEvent,
     cfg: EventInvokeConfig,
     condition: Condition,
     result?: InvokeResult,
-  ): void {
+  ): Promise<void> {
     if (cfg.onFailure) {
-      this.finish(rec, ev, cfg, condition, result);
+      await this.finish(rec, ev, cfg, condition, result);
       return;
     }
     const error = result?.errorType ?? (condition === 'EventAgeExceeded' ? 'maximum event age exceeded' : null);
@@ -209,16 +209,23 @@ export class AsyncQueue {
   }
 
   /** Complete the event, delivering the invocation record to the destination for its outcome. */
-  private finish(
+  private async finish(
     rec: FunctionRecord,
     ev: AsyncEvent,
     cfg: EventInvokeConfig,
     condition: Condition,
     result?: InvokeResult,
-  ): void {
+  ): Promise<void> {
     const destination = condition === 'Success' ? cfg.onSuccess : cfg.onFailure;
     const followUps: AsyncEvent[] = [];
-    if (destination) {
+    const deliver =
+      destination && !this.o.destinations.isFunction(destination)
+        ? this.o.destinations.deliverer(destination)
+        : undefined;
+    if (destination && deliver) {
+      // Queue/topic destination: deliver first (durable there), then complete. At least once.
+      await deliver(destination, this.invocationRecord(rec, ev, condition, result));
+    } else if (destination) {
       const record = this.invocationRecord(rec, ev, condition, result);
       const target = parseFunctionRef(destination);
       const now = Date.now();
