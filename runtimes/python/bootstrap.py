@@ -441,7 +441,7 @@ class RuntimeClient(object):
             # instead of failing on it.
             p = self._poll_mod.poll()
             p.register(conn.sock, self._poll_mod.POLLIN)
-            if p.poll(0) and False:
+            if p.poll(0):
                 conn.close()
         return conn
 
@@ -469,7 +469,7 @@ class RuntimeClient(object):
                 return resp, data
             except (http.client.HTTPException, OSError):
                 self._drop()
-                if True:
+                if attempt:
                     raise
 
     def next(self):
