@@ -19,12 +19,20 @@ export interface GustConfig {
   cgroups: 'auto' | 'off';
   /** Days of logs to keep (0 = forever). */
   logRetentionDays: number;
+  /** Days of metering and provisioned-concurrency ledger to keep (0 = forever); billing reads these. */
+  meteringRetentionDays: number;
+  /** How often the provisioned-concurrency ledger writes an interval record. */
+  telemetryIntervalMs: number;
+  /** JSON price table overriding the default AWS prices (docs/BILLING.md). */
+  pricesFile?: string;
   /** Async retries wait n × this before retry n (Lambda: 60 s). */
   asyncRetryBaseMs: number;
   /** First wait after an async event is throttled (grows with the event's age up to 5 min). */
   asyncThrottleBaseMs: number;
   /** How often the async queue looks for due events when idle. */
   asyncPollMs: number;
+  /** HTTP gateway port (routes, function URLs); 0 = random. Default 9001, or random when `port` is 0. */
+  gatewayPort: number;
 }
 
 export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.ProcessEnv = process.env): GustConfig {
@@ -41,11 +49,16 @@ export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.Proc
     pythonPath: env.GUST_PYTHON_PATH ?? 'python3',
     cgroups: env.GUST_CGROUPS === 'off' ? 'off' : 'auto',
     logRetentionDays: num(env.GUST_LOG_RETENTION_DAYS, 30),
+    meteringRetentionDays: num(env.GUST_METERING_RETENTION_DAYS, 400),
+    telemetryIntervalMs: num(env.GUST_TELEMETRY_INTERVAL_MS, 60_000),
+    pricesFile: env.GUST_PRICES || undefined,
     asyncRetryBaseMs: num(env.GUST_ASYNC_RETRY_BASE_MS, 60_000),
     asyncThrottleBaseMs: num(env.GUST_ASYNC_THROTTLE_BASE_MS, 1000),
     asyncPollMs: num(env.GUST_ASYNC_POLL_MS, 100),
+    gatewayPort: num(env.GUST_GATEWAY_PORT, -1),
   };
   const cfg = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   cfg.home = path.resolve(cfg.home);
+  if (cfg.gatewayPort < 0) cfg.gatewayPort = cfg.port === 0 ? 0 : 9001;
   return cfg;
 }

@@ -9,6 +9,7 @@ import type { AsyncQueue } from '../invoke/async-queue.ts';
 import { GustError } from '../errors.ts';
 import type { Invoker } from '../invoke/invoker.ts';
 import { sendAwsError } from './aws-errors.ts';
+import { registerConsoleRoutes } from './console.ts';
 import { registerGustRoutes, type GustApiDeps } from './gust/routes.ts';
 import { registerAliasRoutes } from './lambda/aliases.ts';
 import { registerConcurrencyRoutes, type ProvisionedView } from './lambda/concurrency.ts';
@@ -60,5 +61,6 @@ export function buildApp(d: AppDeps): FastifyInstance {
   registerEventInvokeConfigRoutes(app, d.settings, d.ctx);
   registerInvokeRoutes(app, d.invoker, d.asyncQueue);
   registerGustRoutes(app, d);
+  registerConsoleRoutes(app);
   return app;
 }

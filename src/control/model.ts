@@ -54,6 +54,14 @@ export interface MeteringRecord {
   cold: boolean;
   outcome: 'success' | 'error' | 'timeout' | 'crash' | 'oom' | 'throttle' | 'init_error';
   errorType: string | null;
+  /** Ran on a provisioned-concurrency environment (billed at the provisioned duration rate). */
+  provisioned?: boolean;
+  /** The function's concurrent executions when this invocation started (this one included). */
+  concurrency?: number;
+  /** The account's concurrent executions when this invocation started. */
+  accountConcurrency?: number;
+  /** x86_64 or arm64 (prices differ). */
+  architecture?: string;
 }
 
 export interface LogRecord {
@@ -63,6 +71,8 @@ export interface LogRecord {
   requestId: string | null;
   timestamp: number;
   message: string;
+  /** TRACE..FATAL when the line carries one (telemetry/log-level.ts), else null/absent. */
+  level?: string | null;
 }
 
 export interface AliasRoutingConfig {

@@ -14,7 +14,7 @@ import type { Lease } from '../placement/pool.ts';
 import { InitError, type FailureReason, type InvocationOutcome } from '../sandbox/environment.ts';
 import type { InvocationLedger } from '../store/types.ts';
 import type { LogCollector } from '../telemetry/log-collector.ts';
-import { billedDuration, endLine, initStartLine, logTail, reportLine, startLine } from '../telemetry/log-format.ts';
+import { billedDuration, logTail, platformLines } from '../telemetry/log-format.ts';
 import { newTraceId } from './trace-id.ts';
 
 /** Lambda's synchronous request payload limit. */
@@ -52,7 +52,12 @@ export interface InvokerDeps {
   ledger: InvocationLedger;
   region: string;
   accountId: string;
+  /** Called with every committed metering record (in-memory metrics only: no I/O here). */
+  onCommit?: (m: MeteringRecord) => void;
 }
+
+/** Where an invocation ran: provisioned environment, concurrency when it started (metering). */
+type Placed = Pick<MeteringRecord, 'provisioned' | 'concurrency' | 'accountConcurrency'>;
 
 const outcomeKind = (reason: FailureReason): MeteringRecord['outcome'] =>
   reason === 'function' || reason === 'too_large'
@@ -107,8 +112,14 @@ export class Invoker {
     let outcome: InvocationOutcome;
     let cold = false;
     let initDurationMs: number | undefined;
+    let placed: Placed = {};
     try {
       lease = await placement.acquire(fn, requestId);
+      placed = {
+        provisioned: lease.provisioned === true,
+        concurrency: placement.gate.functionCurrent(fn.functionName),
+        accountConcurrency: placement.gate.current,
+      };
       cold = lease.cold;
       if (cold) initDurationMs = lease.env.initDurationMs;
       logs.markInvokeStart(requestId);
@@ -143,7 +154,7 @@ export class Invoker {
 
     // Let output already in the pipes reach the collector before the END line.
     await new Promise((r) => setImmediate(r));
-    const lines = this.commit(fn, requestId, startTime, cold, initDurationMs, outcome);
+    const lines = this.commit(fn, requestId, startTime, cold, initDurationMs, outcome, placed);
     const result: InvokeResult = {
       requestId,
       executedVersion: fn.version,
@@ -166,8 +177,10 @@ export class Invoker {
     cold: boolean,
     initDurationMs: number | undefined,
     outcome: InvocationOutcome,
+    placed: Placed,
   ): string[] {
     const { logs, ledger } = this.deps;
+    const lf = platformLines(fn.loggingConfig?.LogFormat);
     const { init, invoke, dropped } = logs.end(requestId);
     const billed = billedDuration(outcome.durationMs, cold ? initDurationMs : undefined);
     const failure = outcome.status === 'error' ? outcome.reason : undefined;
@@ -180,25 +193,32 @@ export class Invoker {
       message,
     });
     const endTs = Date.now();
+    const status = outcome.status === 'success' ? 'success' : failure === 'timeout' ? 'timeout' : 'error';
+    const errorType = outcome.status === 'error' ? outcome.errorType : undefined;
+    const startTs = init.at(-1)?.timestamp ?? startTime;
     const records: LogRecord[] = [];
-    if (cold) records.push(rec(initStartLine(fn.runtime, fn.version), startTime));
+    if (cold) records.push(rec(lf.initStart(fn, startTime), startTime));
     records.push(...init);
-    records.push(rec(startLine(requestId, fn.version), init.at(-1)?.timestamp ?? startTime));
+    records.push(rec(lf.start(requestId, fn.version, startTs), startTs));
     records.push(...invoke);
     if (dropped) records.push(rec(`Gust: ${dropped} log lines dropped (per-invocation log limit reached)`, endTs));
-    records.push(rec(endLine(requestId), endTs));
+    records.push(rec(lf.end(requestId, endTs, status, outcome.durationMs, errorType), endTs));
     records.push(
       rec(
-        reportLine({
-          requestId,
-          durationMs: outcome.durationMs,
-          billedDurationMs: billed,
-          memorySizeMb: fn.memorySize,
-          maxMemoryUsedMb: outcome.maxMemoryUsedMb,
-          initDurationMs: cold ? initDurationMs : undefined,
-          status: failure === 'timeout' ? 'timeout' : platformFailure ? 'error' : undefined,
-          errorType: outcome.status === 'error' ? outcome.errorType : undefined,
-        }),
+        lf.report(
+          {
+            requestId,
+            durationMs: outcome.durationMs,
+            billedDurationMs: billed,
+            memorySizeMb: fn.memorySize,
+            maxMemoryUsedMb: outcome.maxMemoryUsedMb,
+            initDurationMs: cold ? initDurationMs : undefined,
+            status: failure === 'timeout' ? 'timeout' : platformFailure ? 'error' : undefined,
+            errorType,
+          },
+          endTs,
+          status,
+        ),
         endTs,
       ),
     );
@@ -215,14 +235,17 @@ export class Invoker {
       cold,
       outcome: outcome.status === 'success' ? 'success' : outcomeKind(outcome.reason),
       errorType: outcome.status === 'error' ? outcome.errorType : null,
+      ...placed,
+      architecture: fn.architectures[0] ?? 'x86_64',
     };
     ledger.commit(records, metering);
+    this.deps.onCommit?.(metering);
     logs.published(records);
     return records.map((r) => r.message);
   }
 
   private recordThrottle(fn: FunctionVersion, requestId: string, startTime: number): void {
-    this.deps.ledger.commit([], {
+    const metering: MeteringRecord = {
       requestId,
       functionName: fn.functionName,
       version: fn.version,
@@ -235,6 +258,11 @@ export class Invoker {
       cold: false,
       outcome: 'throttle',
       errorType: 'TooManyRequestsException',
-    });
+      concurrency: this.deps.placement.gate.functionCurrent(fn.functionName),
+      accountConcurrency: this.deps.placement.gate.current,
+      architecture: fn.architectures[0] ?? 'x86_64',
+    };
+    this.deps.ledger.commit([], metering);
+    this.deps.onCommit?.(metering);
   }
 }

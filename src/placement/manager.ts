@@ -130,6 +130,17 @@ export class Placement {
     return this.pools.get(poolKey(fn))?.provisionedState() ?? { target: 0, allocated: 0, status: 'IN_PROGRESS' };
   }
 
+  /** Provisioned concurrency per pool that has some: allocated and busy environments (telemetry). */
+  provisionedUsage(): { fn: FunctionVersion; target: number; allocated: number; busy: number }[] {
+    const out: { fn: FunctionVersion; target: number; allocated: number; busy: number }[] = [];
+    for (const p of this.pools.values()) {
+      const s = p.provisionedState();
+      if (s.target > 0 || s.allocated > 0)
+        out.push({ fn: p.fn, target: s.target, allocated: s.allocated, busy: p.provisionedBusy() });
+    }
+    return out;
+  }
+
   stats(): { pools: number; environments: number; idle: number; busy: number } {
     let environments = 0;
     let idle = 0;

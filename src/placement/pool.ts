@@ -11,6 +11,8 @@ export interface Lease {
   env: Environment;
   cold: boolean;
   pool: FunctionPool;
+  /** The environment is one of the pool's provisioned-concurrency environments. */
+  provisioned?: boolean;
 }
 
 export type EnvironmentFactory = (
@@ -58,7 +60,8 @@ export class FunctionPool {
   async acquire(requestId: string): Promise<Lease> {
     while (this.idle.length) {
       const env = this.idle.pop()!;
-      if (env.alive && env.state === 'idle') return { env, cold: false, pool: this };
+      if (env.alive && env.state === 'idle')
+        return { env, cold: false, pool: this, provisioned: this.provisioned.has(env) };
     }
     const env = this.factory(this.fn, (e) => this.forget(e), 'on-demand');
     this.envs.add(env);
@@ -99,6 +102,13 @@ export class FunctionPool {
     const allocated = this.provisioned.size;
     const status = this.provisionFailure ? 'FAILED' : allocated >= this.provisionedTarget ? 'READY' : 'IN_PROGRESS';
     return { target: this.provisionedTarget, allocated, status, reason: this.provisionFailure };
+  }
+
+  /** Provisioned environments leased to an invocation right now (utilisation metrics). */
+  provisionedBusy(): number {
+    let n = 0;
+    for (const env of this.provisioned) if (!this.idle.includes(env)) n++;
+    return n;
   }
 
   private topUp(): void {

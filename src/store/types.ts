@@ -52,6 +52,8 @@ export interface AsyncQueueStore {
   /** Return events claimed by a previous (crashed) process to the queue. Returns how many. */
   releaseClaims(): number;
   depth(functionName?: string): number;
+  /** Queue depth and oldest accepted event per function (metrics). */
+  stats(): { functionName: string; depth: number; oldestEnqueuedAt: number }[];
   deleteForFunction(functionName: string): number;
 }
 
@@ -62,6 +64,8 @@ export interface LogQuery {
   until?: number;
   afterId?: number;
   contains?: string;
+  /** Only lines with one of these levels (telemetry/log-level.ts). */
+  levels?: string[];
   limit?: number;
 }
 

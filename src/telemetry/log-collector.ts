@@ -5,6 +5,7 @@
  */
 import type { LogRecord } from '../control/model.ts';
 import type { LogStore } from '../store/types.ts';
+import { parseLogLevel } from './log-level.ts';
 
 /** Per-invocation cap on stored log text; the rest is dropped with one marker line. */
 const MAX_INVOCATION_LOG_BYTES = 5 * 1024 * 1024;
@@ -48,7 +49,7 @@ export class LogCollector {
   }
 
   line(functionName: string, version: string, requestId: string | null, message: string, timestamp: number): void {
-    const rec: LogRecord = { functionName, version, requestId, timestamp, message };
+    const rec: LogRecord = { functionName, version, requestId, timestamp, message, level: parseLogLevel(message) };
     const a = requestId ? this.active.get(requestId) : undefined;
     if (a) {
       if (a.bytes + message.length > MAX_INVOCATION_LOG_BYTES) {

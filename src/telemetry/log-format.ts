@@ -31,6 +31,80 @@ export function reportLine(f: ReportFields): string {
   return s;
 }
 
+/** How an invocation ended, for the JSON platform records (`status` of runtimeDone/report). */
+export type PlatformStatus = 'success' | 'error' | 'timeout';
+
+const iso = (ts: number): string => new Date(ts).toISOString();
+const ms = (n: number): number => Math.round(n * 1000) / 1000;
+
+/**
+ * The platform lines of one invocation in the function's log format. Functions with
+ * LoggingConfig.LogFormat = JSON get AWS's JSON system log records instead of the text lines:
+ * platform.initStart / platform.start / platform.runtimeDone (END) / platform.report.
+ */
+export interface PlatformLines {
+  initStart(fn: { runtime: string; functionName: string; version: string }, ts: number): string;
+  start(requestId: string, version: string, ts: number): string;
+  end(requestId: string, ts: number, status: PlatformStatus, durationMs: number, errorType?: string): string;
+  report(f: ReportFields, ts: number, status: PlatformStatus): string;
+}
+
+export const textPlatformLines: PlatformLines = {
+  initStart: (fn) => initStartLine(fn.runtime, fn.version),
+  start: (requestId, version) => startLine(requestId, version),
+  end: (requestId) => endLine(requestId),
+  report: (f) => reportLine(f),
+};
+
+export const jsonPlatformLines: PlatformLines = {
+  initStart: (fn, ts) =>
+    JSON.stringify({
+      time: iso(ts),
+      type: 'platform.initStart',
+      record: {
+        initializationType: 'on-demand',
+        phase: 'init',
+        runtimeVersion: fn.runtime,
+        runtimeVersionArn: `gust:runtime:${fn.runtime}`,
+        functionName: fn.functionName,
+        functionVersion: fn.version,
+      },
+    }),
+  start: (requestId, version, ts) =>
+    JSON.stringify({ time: iso(ts), type: 'platform.start', record: { requestId, version } }),
+  end: (requestId, ts, status, durationMs, errorType) =>
+    JSON.stringify({
+      time: iso(ts),
+      type: 'platform.runtimeDone',
+      record: {
+        requestId,
+        status,
+        ...(status !== 'success' && errorType ? { errorType } : {}),
+        metrics: { durationMs: ms(durationMs) },
+      },
+    }),
+  report: (f, ts, status) =>
+    JSON.stringify({
+      time: iso(ts),
+      type: 'platform.report',
+      record: {
+        requestId: f.requestId,
+        metrics: {
+          durationMs: ms(f.durationMs),
+          billedDurationMs: f.billedDurationMs,
+          memorySizeMB: f.memorySizeMb,
+          maxMemoryUsedMB: f.maxMemoryUsedMb,
+          ...(f.initDurationMs !== undefined ? { initDurationMs: ms(f.initDurationMs) } : {}),
+        },
+        status,
+        ...(status !== 'success' && f.errorType ? { errorType: f.errorType } : {}),
+      },
+    }),
+};
+
+export const platformLines = (logFormat: string | undefined): PlatformLines =>
+  logFormat === 'JSON' ? jsonPlatformLines : textPlatformLines;
+
 /**
  * Billed duration, rounded up to 1 ms. Since August 2025 AWS bills the INIT phase of on-demand
  * environments too, so a cold start bills duration + init duration.

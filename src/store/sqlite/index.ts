@@ -20,6 +20,7 @@ import type {
   MeteringStore,
   Store,
 } from '../types.ts';
+import { migrateTelemetry } from '../../telemetry/schema.ts';
 import { openDatabase } from './db.ts';
 
 /** Append `clause` with its argument when the value is given. */
@@ -289,6 +290,14 @@ class SqliteAsyncQueue implements AsyncQueueStore {
       : this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM async_events').get();
     return r?.n ?? 0;
   }
+  stats(): { functionName: string; depth: number; oldestEnqueuedAt: number }[] {
+    return this.db
+      .prepare<[], { functionName: string; depth: number; oldestEnqueuedAt: number }>(
+        `SELECT function_name AS functionName, count(*) AS depth, min(enqueued_at) AS oldestEnqueuedAt
+         FROM async_events GROUP BY function_name`,
+      )
+      .all();
+  }
   deleteForFunction(functionName: string): number {
     return this.db.prepare('DELETE FROM async_events WHERE function_name = ?').run(functionName).changes;
   }
@@ -301,17 +310,19 @@ interface LogRow {
   request_id: string | null;
   ts: number;
   message: string;
+  level: string | null;
 }
 
 class SqliteLogStore implements LogStore {
   private insertStmt;
   constructor(private db: Database.Database) {
     this.insertStmt = db.prepare(
-      'INSERT INTO logs (function_name, version, request_id, ts, message) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO logs (function_name, version, request_id, ts, message, level) VALUES (?, ?, ?, ?, ?, ?)',
     );
   }
   insertMany(records: LogRecord[]): void {
-    for (const r of records) this.insertStmt.run(r.functionName, r.version, r.requestId, r.timestamp, r.message);
+    for (const r of records)
+      this.insertStmt.run(r.functionName, r.version, r.requestId, r.timestamp, r.message, r.level ?? null);
   }
   append(records: LogRecord[]): void {
     this.db.transaction(() => this.insertMany(records))();
@@ -325,6 +336,10 @@ class SqliteLogStore implements LogStore {
     add(where, args, 'ts <= ?', q.until);
     add(where, args, 'id > ?', q.afterId);
     add(where, args, 'instr(message, ?) > 0', q.contains);
+    if (q.levels) {
+      where.push(`level IN (${q.levels.map(() => '?').join(',') || 'NULL'})`);
+      args.push(...q.levels);
+    }
     const limit = Math.min(Math.max(q.limit ?? 1000, 1), 10_000);
     // Newest `limit` rows, returned oldest first; when paging forward (afterId) take the oldest.
     const order = q.afterId !== undefined ? 'ASC' : 'DESC';
@@ -338,6 +353,7 @@ class SqliteLogStore implements LogStore {
       requestId: r.request_id,
       timestamp: r.ts,
       message: r.message,
+      ...(r.level ? { level: r.level } : {}),
     }));
   }
   deleteOlderThan(ts: number): number {
@@ -358,6 +374,10 @@ interface MeteringRow {
   cold: number;
   outcome: MeteringRecord['outcome'];
   error_type: string | null;
+  provisioned: number | null;
+  concurrency: number | null;
+  account_concurrency: number | null;
+  architecture: string | null;
 }
 
 class SqliteMeteringStore implements MeteringStore {
@@ -365,8 +385,9 @@ class SqliteMeteringStore implements MeteringStore {
   constructor(private db: Database.Database) {
     this.insertStmt = db.prepare(
       `INSERT OR REPLACE INTO metering (request_id, function_name, version, start_time, duration_ms, billed_duration_ms,
-        memory_size_mb, max_memory_used_mb, init_duration_ms, cold, outcome, error_type)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        memory_size_mb, max_memory_used_mb, init_duration_ms, cold, outcome, error_type,
+        provisioned, concurrency, account_concurrency, architecture)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
   record(m: MeteringRecord): void {
@@ -383,6 +404,10 @@ class SqliteMeteringStore implements MeteringStore {
       m.cold ? 1 : 0,
       m.outcome,
       m.errorType,
+      m.provisioned === undefined ? null : m.provisioned ? 1 : 0,
+      m.concurrency ?? null,
+      m.accountConcurrency ?? null,
+      m.architecture ?? null,
     );
   }
   list(q: { functionName?: string; since?: number; until?: number; limit?: number }): MeteringRecord[] {
@@ -409,6 +434,11 @@ class SqliteMeteringStore implements MeteringStore {
         cold: r.cold === 1,
         outcome: r.outcome,
         errorType: r.error_type,
+        // Telemetry columns (schema telemetry-001), present when the writer knew them.
+        ...(r.provisioned !== null ? { provisioned: r.provisioned === 1 } : {}),
+        ...(r.concurrency !== null ? { concurrency: r.concurrency } : {}),
+        ...(r.account_concurrency !== null ? { accountConcurrency: r.account_concurrency } : {}),
+        ...(r.architecture !== null ? { architecture: r.architecture } : {}),
       }));
   }
 }
@@ -420,6 +450,7 @@ export interface SqliteStore extends Store {
 
 export function openSqliteStore(home: string): SqliteStore {
   const db = openDatabase(home);
+  migrateTelemetry(db);
   const functions = new SqliteFunctionStore(db);
   const logs = new SqliteLogStore(db);
   const metering = new SqliteMeteringStore(db);

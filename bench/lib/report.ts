@@ -1,0 +1,180 @@
+/** Rendering of bench results: markdown tables (stdout and docs/benchmarks.md). */
+import fs from 'node:fs';
+import type { LoadResult } from './load.ts';
+import type { Machine } from './machine.ts';
+import type { Summary } from './stats.ts';
+
+export interface ColdResult {
+  runtime: string;
+  functionName: string;
+  samples: number;
+  /** Samples whose REPORT line had no Init Duration (should be 0: every sample must be cold). */
+  notCold: number;
+  clientMs: Summary;
+  initDurationMs: Summary;
+  durationMs: Summary;
+  /** client latency − Init Duration − Duration: HTTP, API, placement, spawn-to-init, logs. */
+  overheadMs: Summary;
+}
+
+export interface WarmPair {
+  connections: number;
+  baseline: LoadResult;
+  gust: LoadResult;
+  ratios: { reqPerSec: number; p50: number; p99: number };
+}
+
+export interface RssResult {
+  runtime: string;
+  functionName: string;
+  environments: number;
+  rssMb: { mean: number; min: number; max: number };
+  pssMb: { mean: number };
+  /** The environment's whole process tree (e.g. bash + its parked curl). */
+  treeRssMb: { mean: number };
+}
+
+export interface Results {
+  startedAt: string;
+  wallSeconds: number;
+  machine: Machine;
+  gust: { memoryLimits: string; serverRssMb: number };
+  settings: { coldSamples: number; loadSeconds: number; warmupSeconds: number; sdkSequentialInvokes: number };
+  cold: ColdResult[];
+  warm: WarmPair[];
+  sdkSequential: { functionName: string; clientMs: Summary };
+  idleRss: RssResult[];
+  warnings: string[];
+}
+
+const f = (n: number, d = 1): string => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const ms = (n: number): string => f(n, n < 10 ? 2 : 1);
+const x = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 2 : 1)}×` : 'n/a');
+
+function table(head: string[], rows: string[][], right: boolean[]): string {
+  const out = [`| ${head.join(' | ')} |`, `|${right.map((r) => (r ? '---:' : '---')).join('|')}|`];
+  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
+  return out.join('\n');
+}
+
+export function machineMarkdown(m: Machine, memoryLimits: string): string {
+  return [
+    `- CPU: ${m.nproc} × ${m.cpuModel} (\`nproc\` = ${m.nproc})`,
+    `- Memory: ${(m.memTotalMb / 1024).toFixed(1)} GB`,
+    `- OS / kernel: ${m.os} / Linux ${m.kernel}`,
+    `- Node.js ${m.node}, Python ${m.python}`,
+    `- Gust at commit \`${m.gitCommit}\`, memory limits: ${memoryLimits}`,
+  ].join('\n');
+}
+
+export function resultsMarkdown(r: Results): string {
+  const parts: string[] = [];
+  parts.push(
+    `**Cold start** (${r.settings.coldSamples} samples per runtime; each sample changes an environment variable with ` +
+      '`UpdateFunctionConfiguration`, which retires the warm environment, then invokes once through the AWS SDK ' +
+      'with `LogType: Tail`; Init Duration and Duration are read from the `REPORT` line)',
+  );
+  parts.push(
+    table(
+      [
+        'runtime',
+        'client p50 ms',
+        'client p95 ms',
+        'Init Duration p50 ms',
+        'Init Duration p95 ms',
+        'Duration p50 ms',
+        'other overhead p50 ms',
+      ],
+      r.cold.map((c) => [
+        `${c.runtime}${c.notCold ? ` (${c.notCold} not cold!)` : ''}`,
+        ms(c.clientMs.p50),
+        ms(c.clientMs.p95),
+        ms(c.initDurationMs.p50),
+        ms(c.initDurationMs.p95),
+        ms(c.durationMs.p50),
+        ms(c.overheadMs.p50),
+      ]),
+      [false, true, true, true, true, true, true],
+    ),
+  );
+  parts.push(
+    `**Warm invoke** (autocannon, POST with a 16-byte JSON body, ${r.settings.loadSeconds} s per row after ` +
+      `${r.settings.warmupSeconds} s of warm-up; Gust = \`POST /2015-03-31/functions/node-hello/invocations\` ` +
+      '(nodejs20.x hello world), baseline = bare `node:http` JSON echo server in its own process; ratio = Gust ÷ baseline)',
+  );
+  const rows: string[][] = [];
+  for (const w of r.warm) {
+    const row = (name: string, l: LoadResult, ratio?: WarmPair['ratios']): string[] => [
+      name,
+      String(w.connections),
+      f(l.reqPerSec, 0),
+      ms(l.latencyMs.p50),
+      ms(l.latencyMs.p99),
+      ratio ? x(ratio.reqPerSec) : '',
+      ratio ? x(ratio.p50) : '',
+      ratio ? x(ratio.p99) : '',
+      String(l.non2xx + l.errors),
+    ];
+    rows.push(row('baseline node:http', w.baseline));
+    rows.push(row('Gust Invoke', w.gust, w.ratios));
+  }
+  parts.push(
+    table(
+      ['target', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'req/s ratio', 'p50 ratio', 'p99 ratio', 'errors'],
+      rows,
+      [false, true, true, true, true, true, true, true, true],
+    ),
+  );
+  const s = r.sdkSequential.clientMs;
+  parts.push(
+    `Sequential warm invokes through the AWS SDK v3 (\`InvokeCommand\`, one at a time, n = ${s.n}): ` +
+      `p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms.`,
+  );
+  parts.push(
+    '**Idle environment memory** (after warm-up, environments idle ≥ 1 s; RSS of the runtime process as ' +
+      '`Environment.rssBytes()` reads it, PSS shares common pages between environments, tree = the process and its children)',
+  );
+  parts.push(
+    table(
+      ['runtime', 'environments', 'RSS mean MB', 'RSS min–max MB', 'PSS mean MB', 'tree RSS mean MB'],
+      r.idleRss.map((e) => [
+        e.runtime,
+        String(e.environments),
+        f(e.rssMb.mean),
+        `${f(e.rssMb.min)}–${f(e.rssMb.max)}`,
+        f(e.pssMb.mean),
+        f(e.treeRssMb.mean),
+      ]),
+      [false, true, true, true, true, true],
+    ),
+  );
+  parts.push(`Gust server process RSS at the end of the run: ${f(r.gust.serverRssMb)} MB.`);
+  if (r.warnings.length) parts.push(['**Warnings**', ...r.warnings.map((w) => `- ${w}`)].join('\n'));
+  return parts.join('\n\n');
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/** Replace the generated block of docs/benchmarks.md (between the markers), keeping the prose. */
+export function updateDocs(file: string, r: Results): void {
+  const text = fs.readFileSync(file, 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`${file}: markers ${START} / ${END} not found`);
+  const block = [
+    START,
+    `<!-- generated by \`npm run bench -- --update-docs\` on ${r.startedAt}; edit outside the markers -->`,
+    '',
+    '### Machine',
+    '',
+    machineMarkdown(r.machine, r.gust.memoryLimits),
+    '',
+    `### Results (one run, ${Math.round(r.wallSeconds)} s wall time)`,
+    '',
+    resultsMarkdown(r),
+    '',
+    END,
+  ].join('\n');
+  fs.writeFileSync(file, text.slice(0, a) + block + text.slice(b + END.length));
+}

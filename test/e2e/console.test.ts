@@ -1,0 +1,220 @@
+/**
+ * The web console end to end, in headless Chromium (Debian's /usr/bin/chromium driven by
+ * playwright-core): a real Gust, a deployed function, the console's pages against its APIs.
+ * Screenshots land in docs/screenshots/.
+ */
+import {
+  CreateAliasCommand,
+  PublishVersionCommand,
+  PutFunctionConcurrencyCommand,
+  PutFunctionEventInvokeConfigCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { deployFixture, invoke, startTestGust, type TestGust } from '../helpers/gust.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const skip = fs.existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is absent: install Debian's chromium (bash scripts/system-deps.sh) to run the console tests`;
+
+describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
+  let t: TestGust;
+  let browser: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const console_ = (hash = '') => `${t.url}/console/${hash}`;
+
+  before(async () => {
+    if (!fs.existsSync(path.join(ROOT, 'console', 'dist', 'index.html'))) {
+      execFileSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    fs.mkdirSync(SHOTS, { recursive: true });
+    t = await startTestGust();
+    await deployFixture(t, 'hello', 'node/basic', 'nodejs20.x', 'index.handler', {
+      Description: 'The basic Node.js fixture',
+      Environment: { Variables: { CUSTOM: 'from-env' } },
+    });
+    await invoke(t, 'hello', { action: 'echo' });
+    await invoke(t, 'hello', { action: 'log' });
+    await invoke(t, 'hello', { action: 'throw' });
+
+    // A second function with versions, a weighted alias, reserved concurrency and an async config.
+    await deployFixture(t, 'worker', 'node/basic', 'nodejs20.x', 'index.handler', { MemorySize: 256 });
+    await t.lambda.send(new PublishVersionCommand({ FunctionName: 'worker' }));
+    await t.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'worker', Environment: { Variables: { STAGE: 'v2' } } }));
+    await t.lambda.send(new PublishVersionCommand({ FunctionName: 'worker' }));
+    await t.lambda.send(
+      new CreateAliasCommand({
+        FunctionName: 'worker',
+        Name: 'live',
+        FunctionVersion: '1',
+        RoutingConfig: { AdditionalVersionWeights: { '2': 0.25 } },
+      }),
+    );
+    await t.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'worker', ReservedConcurrentExecutions: 5 }));
+    await t.lambda.send(
+      new PutFunctionEventInvokeConfigCommand({ FunctionName: 'worker', MaximumRetryAttempts: 1 }),
+    );
+    await invoke(t, 'worker', { action: 'sleep', ms: 30 }, { qualifier: 'live' });
+
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-chromium-'));
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 860 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  test('GET / opens the console; the functions list shows invocation counts', async () => {
+    await page.goto(`${t.url}/`);
+    assert.equal(new URL(page.url()).pathname, '/console/');
+    const hello = page.locator('tr[data-function="hello"]');
+    await hello.locator('[data-testid="invocations"]', { hasText: '3' }).waitFor();
+    assert.match(await hello.innerText(), /nodejs20\.x/);
+    assert.match(await hello.innerText(), /1\s+33(\.3)?%/); // one error of three
+    await page.locator('tr[data-function="worker"] [data-testid="invocations"]', { hasText: '1' }).waitFor();
+    await shot('functions');
+  });
+
+  test('function page: overview with health, charts and recent invocations', async () => {
+    await page.locator('tr[data-function="hello"] a', { hasText: 'hello' }).click();
+    await page.locator('[data-testid="function-name"]', { hasText: 'hello' }).waitFor();
+    await page.locator('.stat', { hasText: 'invocations' }).locator('.stat-value', { hasText: '3' }).waitFor();
+    await page.locator('[data-testid="invocations-table"] tbody tr').nth(2).waitFor();
+    assert.equal(await page.locator('.chart svg').count(), 2);
+    assert.match(await page.locator('[data-testid="metrics-source"]').innerText(), /metering|metrics/);
+    await shot('function-overview');
+  });
+
+  test('invoke with a payload from the UI shows the result and the decoded log tail', async () => {
+    await page.locator('.tabs a', { hasText: 'Invoke' }).click();
+    await page.locator('[data-testid="payload"]').fill('{"action": "log"}');
+    await page.locator('[data-testid="invoke"]').click();
+    const result = page.locator('[data-testid="invoke-result"]');
+    await result.waitFor();
+    assert.equal(await page.locator('[data-testid="result-body"]').innerText(), '"logged"');
+    const tail = await page.locator('[data-testid="log-tail"]').innerText();
+    assert.match(tail, /hello from node/);
+    assert.match(tail, /REPORT RequestId: [0-9a-f-]{36}/);
+    assert.match(await result.innerText(), /200 OK/);
+
+    // An error result shows the function error.
+    await page.locator('[data-testid="payload"]').fill('{"action": "throw"}');
+    await page.locator('[data-testid="invoke"]').click();
+    await result.locator('.badge', { hasText: 'Unhandled' }).waitFor();
+    assert.match(await page.locator('[data-testid="result-body"]').innerText(), /bad thing happened/);
+
+    await page.locator('[data-testid="payload"]').fill('{"action": "log"}');
+    await page.locator('[data-testid="invoke"]').click();
+    await result.locator('.badge', { hasText: '200 OK' }).waitFor();
+    await shot('invoke');
+  });
+
+  test('an invocation timeline shows its phases and logs, and replays its payload', async () => {
+    const link = page.locator('[data-testid="result-request"]');
+    const requestId = (await link.innerText()).split(' ')[0]!;
+    await link.click();
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.waitFor();
+    assert.match(await timeline.innerText(), /duration/);
+    const logs = await page.locator('[data-testid="logs"]').innerText();
+    assert.match(logs, new RegExp(`START RequestId: ${requestId}`));
+    assert.match(logs, /hello from node/);
+    assert.match(logs, /line1/);
+    assert.match(await page.locator('.card', { hasText: 'Summary' }).innerText(), /success/);
+    assert.match(await page.locator('[data-testid="replay-payload"]').innerText(), /"action": "log"/);
+    await shot('invocation-timeline');
+
+    await page.locator('[data-testid="replay"]').click();
+    await page.locator('[data-testid="invoke-result"] [data-testid="result-body"]', { hasText: 'logged' }).waitFor();
+    const replayed = (await page.locator('[data-testid="result-request"]').innerText()).split(' ')[0];
+    assert.notEqual(replayed, requestId);
+  });
+
+  test('a cold invocation shows its init phase', async () => {
+    // The first invocation of `hello` was cold.
+    await page.goto(console_('#/invocations?function=hello'));
+    const rows = page.locator('[data-testid="invocations-table"] tbody tr');
+    await rows.nth(5).waitFor(); // 3 from the SDK, 3 from the UI, 1 replay
+    await page.locator('[data-testid="invocations-table"] tbody tr', { hasText: 'cold' }).locator('a.request-link').click();
+    await page.locator('[data-testid="timeline"] .tl-bar.init').waitFor();
+    assert.match(await page.locator('[data-testid="timeline"]').innerText(), /init/);
+  });
+
+  test('configuration: versions, aliases with weights, concurrency, async config', async () => {
+    await page.goto(console_('#/functions/worker/configuration'));
+    const aliases = page.locator('[data-testid="aliases"]');
+    await aliases.waitFor();
+    const text = await aliases.innerText();
+    assert.match(text, /live/);
+    assert.match(text, /v1 · 75%/);
+    assert.match(text, /v2 · 25%/);
+    await page.locator('.card', { hasText: 'Concurrency' }).getByText('5 concurrent executions').waitFor();
+    await page.locator('.card', { hasText: 'Asynchronous invocation' }).locator('td.num', { hasText: /^1$/ }).waitFor();
+    assert.match(await page.locator('.card', { hasText: 'Versions (3)' }).innerText(), /\$LATEST/);
+    await shot('function-configuration');
+  });
+
+  test('triggers tolerate APIs that are not there yet', async () => {
+    await page.goto(console_('#/functions/hello/triggers'));
+    await page.locator('.card', { hasText: 'Event source mappings' }).locator('p, table').first().waitFor();
+    await page.locator('.card', { hasText: 'Function URL' }).locator('p, dl').first().waitFor();
+    const text = await page.locator('main').innerText();
+    assert.match(text, /Event source mappings[\s\S]*(None|not available)/);
+    assert.match(text, /Function URL[\s\S]*(None|not available|URL)/);
+  });
+
+  test('invocations, metrics and cost pages', async () => {
+    await page.goto(console_('#/invocations'));
+    await page.locator('[data-testid="invocations-table"] tbody tr', { hasText: 'worker' }).first().waitFor();
+    await shot('invocations');
+
+    await page.goto(console_('#/metrics?function=hello&range=15m'));
+    await page.locator('[data-testid="metrics-source"]').waitFor();
+    assert.ok((await page.locator('.chart svg').count()) >= 1);
+    await shot('metrics');
+
+    await page.goto(console_('#/cost'));
+    await page.locator('[data-testid="usage"]').waitFor();
+    const usage = await page.locator('[data-testid="usage"]').innerText();
+    assert.match(usage, /hello/);
+    assert.match(usage, /worker/);
+    const billing = await page.locator('.card', { hasText: 'Billing' }).first().innerText();
+    assert.match(billing, /not available|\w/);
+    await shot('cost');
+  });
+
+  test('no uncaught errors in the page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
