@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.gust', 'test/fixtures/**', 'runtimes/**', 'coverage'] },
+  { ignores: ['node_modules', 'dist', 'console/dist', '.gust', 'test/fixtures/**', 'runtimes/**', 'coverage'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

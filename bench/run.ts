@@ -30,6 +30,7 @@ import { summarizeProfile } from './lib/profile.ts';
 import {
   childrenOf,
   cleanupAll,
+  foreignCpu,
   memoryOf,
   onCleanup,
   procEnv,
@@ -222,10 +223,11 @@ async function main(): Promise<void> {
     log('docs/benchmarks.md updated');
   }
   if (profDir) {
+    // One profile per thread (tsx's loader runs on its own thread): the largest is the main thread.
     const file = fs
       .readdirSync(profDir)
       .filter((n) => n.endsWith('.cpuprofile') && fs.statSync(path.join(profDir, n)).mtimeMs >= profStart)
-      .sort()
+      .sort((a, b) => fs.statSync(path.join(profDir, a)).size - fs.statSync(path.join(profDir, b)).size)
       .pop();
     if (file) process.stdout.write(`\n${summarizeProfile(path.join(profDir, file), REPO)}\n`);
     else log(`no .cpuprofile written to ${profDir}`);
@@ -255,6 +257,7 @@ async function coldStarts(lambda: LambdaClient, gust: GustChild, name: string, l
   const duration: number[] = [];
   const overhead: number[] = [];
   let notCold = 0;
+  const foreign = foreignCpu();
   // Sample 0 is a warm-up of the host (page cache, interpreter lookup) and is not recorded.
   for (let i = 0; i <= COLD_SAMPLES; i++) {
     await lambda.send(
@@ -292,6 +295,7 @@ async function coldStarts(lambda: LambdaClient, gust: GustChild, name: string, l
     initDurationMs: summarize(init),
     durationMs: summarize(duration),
     overheadMs: summarize(overhead),
+    foreignCpuCores: foreign(),
   };
 }
 
@@ -362,12 +366,6 @@ main().then(
   async () => {
     clearTimeout(watchdog);
     await cleanupAll();
-    if (process.env.BENCH_DEBUG_HANDLES) {
-      setTimeout(() => {
-        const p = process as unknown as { _getActiveHandles(): unknown[] };
-        console.error(p._getActiveHandles().map((h) => (h as object).constructor.name));
-      }, 500).unref();
-    }
   },
   (e: unknown) => abort(`error: ${(e as Error)?.stack ?? String(e)}`, 1),
 );

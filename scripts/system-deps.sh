@@ -4,8 +4,9 @@
 #   python3     - the python3.x runtimes
 #   awscli      - /usr/bin/aws, driven by the AWS CLI compatibility tests
 #   build tools - g++/make for better-sqlite3; autoconf/automake/libtool/cmake for aws-lambda-ric
+#   chromium    - /usr/bin/chromium, driven headless by playwright-core in the console e2e tests
 set -euo pipefail
-PACKAGES=(curl python3 awscli g++ make autoconf automake libtool cmake)
+PACKAGES=(curl python3 awscli g++ make autoconf automake libtool cmake chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

@@ -265,6 +265,25 @@ export const ERROR_CODES = {
     awsType: 'BatchRequestTooLong',
     description: "The messages of an SQS batch together exceed the queue's maximum message size.",
   },
+  GUST_SCHEDULE_NOT_FOUND: {
+    kind: 'user',
+    status: 404,
+    awsType: 'ResourceNotFoundException',
+    description: 'The named schedule (or schedule group: only `default` exists) does not exist.',
+  },
+  GUST_SCHEDULE_EXISTS: {
+    kind: 'user',
+    status: 409,
+    awsType: 'ConflictException',
+    description: 'A schedule with that name already exists.',
+  },
+  GUST_SCHEDULE_INVALID_EXPRESSION: {
+    kind: 'user',
+    status: 400,
+    awsType: 'ValidationException',
+    description:
+      "The schedule expression is not a valid rate(), cron() (six AWS fields) or at() expression; the body's Reason says why.",
+  },
   GUST_SERVICE_STOPPING: {
     kind: 'platform',
     status: 503,

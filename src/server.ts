@@ -23,6 +23,8 @@ import { detectCgroups, removeCgroupRoot, type CgroupSupport } from './sandbox/c
 import { openSqliteStore } from './store/sqlite/index.ts';
 import type { Store } from './store/types.ts';
 import { LogCollector } from './telemetry/log-collector.ts';
+import { Telemetry } from './telemetry/telemetry.ts';
+import { registerTelemetryRoutes } from './api/gust/telemetry-routes.ts';
 import { VERSION } from './version.ts';
 
 export interface Gust {
@@ -37,6 +39,7 @@ export interface Gust {
   asyncQueue: AsyncQueue;
   settings: FunctionSettingsService;
   cgroups: CgroupSupport;
+  telemetry: Telemetry;
   stop(): Promise<void>;
 }
 
@@ -122,6 +125,23 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       return { allocated: s.allocated, available: s.allocated, status: s.status, reason: s.reason };
     },
   };
+  const telemetry = new Telemetry({
+    db: store.db,
+    sources: {
+      functionNames: () => registry.list().map((f) => f.name),
+      functionConcurrency: (name) => placement.gate.functionCurrent(name),
+      accountConcurrency: () => placement.gate.current,
+      accountLimit: () => config.accountConcurrency,
+      provisioned: () =>
+        placement.provisionedUsage().map((p) => ({ functionName: p.fn.functionName, version: p.fn.version, ...p })),
+      asyncQueue: () => store.asyncQueue.stats(),
+      environments: () => ({ total: placement.stats().environments, idle: placement.stats().idle }),
+    },
+    provisioned: () => placement.provisionedUsage(),
+    intervalMs: config.telemetryIntervalMs,
+    meteringRetentionDays: config.meteringRetentionDays,
+    pricesFile: config.pricesFile,
+  });
   const invoker = new Invoker({
     registry,
     placement,
@@ -129,6 +149,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     ledger: store.ledger,
     region: config.region,
     accountId: config.accountId,
+    onCommit: (m) => telemetry.metrics.observe(m),
   });
   const asyncQueue = new AsyncQueue({
     store: store.asyncQueue,
@@ -159,6 +180,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     logger,
     ctx: { region: config.region, accountId: config.accountId, publicUrl: () => url },
   });
+  registerTelemetryRoutes(app, telemetry);
 
   // Services beside the Lambda core (event sources, queues, topics, ...): set up before listen.
   const aws = new AwsDispatcher();
@@ -188,11 +210,13 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
   const port = (app.server.address() as AddressInfo).port;
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   asyncQueue.start();
+  telemetry.start();
   for (const svc of services) await svc.start?.();
 
   const retention = setInterval(
     () => {
       if (config.logRetentionDays > 0) store.logs.deleteOlderThan(Date.now() - config.logRetentionDays * 86_400_000);
+      telemetry.prune();
     },
     60 * 60 * 1000,
   );
@@ -207,6 +231,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       for (const svc of [...services].reverse()) await svc.stop?.();
       await asyncQueue.stop();
       await invoker.drain();
+      telemetry.stop();
       await placement.shutdown();
       await closed;
       logs.flush();
@@ -214,5 +239,19 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       removeCgroupRoot(cgroups);
     })());
 
-  return { config, url, port, app, store, registry, placement, invoker, asyncQueue, settings, cgroups, stop };
+  return {
+    config,
+    url,
+    port,
+    app,
+    store,
+    registry,
+    placement,
+    invoker,
+    asyncQueue,
+    settings,
+    cgroups,
+    telemetry,
+    stop,
+  };
 }

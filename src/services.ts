@@ -6,6 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AwsDispatcher } from './api/aws-dispatch.ts';
 import type { GustConfig } from './config.ts';
+import { HttpService } from './events/http/index.ts';
+import { SqsService } from './events/sqs/index.ts';
+import { SnsService } from './events/sns/index.ts';
+import { SchedulesService } from './events/schedules/index.ts';
 import type { FunctionSettingsService } from './control/function-settings.ts';
 import type { Registry } from './control/registry.ts';
 import type { AsyncQueue } from './invoke/async-queue.ts';
@@ -49,5 +53,5 @@ export interface GustService {
 }
 
 export function createServices(): GustService[] {
-  return [];
+  return [new HttpService(), new SqsService(), new SnsService(), new SchedulesService()];
 }

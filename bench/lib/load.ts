@@ -4,6 +4,7 @@
  * collected from the 'response' event and summarised here.
  */
 import autocannon from 'autocannon';
+import { foreignCpu } from './procs.ts';
 import { Samples, summarize, type Summary } from './stats.ts';
 
 export interface LoadResult {
@@ -15,6 +16,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** CPU cores used by other processes on the machine meanwhile (noise indicator). */
+  foreignCpuCores: number;
 }
 
 export interface LoadSpec {
@@ -27,6 +30,7 @@ export interface LoadSpec {
 
 export function load(spec: LoadSpec): Promise<LoadResult> {
   const samples = new Samples();
+  const foreign = foreignCpu();
   return new Promise((resolve, reject) => {
     const inst = autocannon(
       {
@@ -49,6 +53,7 @@ export function load(spec: LoadSpec): Promise<LoadResult> {
           non2xx: r.non2xx,
           errors: r.errors,
           timeouts: r.timeouts,
+          foreignCpuCores: foreign(),
         });
       },
     );

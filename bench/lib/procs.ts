@@ -55,7 +55,10 @@ export async function spawnUntil(
   });
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('exit', (code, signal) => resolve({ code, signal })),
+    proc.on('exit', (code, signal) => {
+      proc.stdin?.destroy(); // an open stdin pipe would keep the bench's event loop alive
+      resolve({ code, signal });
+    }),
   );
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -92,7 +95,12 @@ export async function spawnUntil(
 export async function stopChild(child: Child, graceMs: number): Promise<'graceful' | 'killed'> {
   if (child.proc.exitCode !== null || child.proc.signalCode !== null) return 'graceful';
   child.proc.kill('SIGTERM');
-  const t = await Promise.race([child.exited.then(() => 'graceful' as const), sleep(graceMs).then(() => 'timeout')]);
+  let timer: NodeJS.Timeout | undefined;
+  const t = await Promise.race([
+    child.exited.then(() => 'graceful' as const),
+    new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs))),
+  ]);
+  clearTimeout(timer);
   if (t === 'graceful') return t;
   child.proc.kill('SIGKILL');
   await child.exited;
@@ -185,4 +193,40 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** utime + stime of one process, in clock ticks. */
+function cpuTicks(pid: number): number {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used by processes outside the bench's own process tree (other users of the machine) while
+ * a measurement runs: call the returned function at the end; it answers in CPU cores (1 = one core
+ * fully busy on average). Processes that start and exit inside the window are not seen.
+ */
+export function foreignCpu(): () => number {
+  const CLK_TCK = 100; // USER_HZ on Linux
+  const snapshot = (): Map<number, number> => {
+    const ours = new Set(treeOf(process.pid));
+    return new Map(
+      allPids()
+        .filter((p) => !ours.has(p))
+        .map((p) => [p, cpuTicks(p)]),
+    );
+  };
+  const before = snapshot();
+  const t = performance.now();
+  return () => {
+    const after = snapshot();
+    let ticks = 0;
+    for (const [p, v] of after) ticks += Math.max(0, v - (before.get(p) ?? 0));
+    return Math.round((ticks / CLK_TCK / ((performance.now() - t) / 1000)) * 100) / 100;
+  };
 }

@@ -44,7 +44,10 @@ export function summarizeProfile(file: string, repo: string, top = 25): string {
   for (const [id, us] of self) {
     const n = byId.get(id)!;
     const { functionName, url, lineNumber } = n.callFrame;
-    if (functionName === '(idle)') idle += us;
+    if (functionName === '(idle)') {
+      idle += us;
+      continue;
+    }
     const a = area(url, repo);
     const key = `${functionName || '(anonymous)'}  ${a}${url ? `:${lineNumber + 1}` : ''}`;
     byFn.set(key, (byFn.get(key) ?? 0) + us);
@@ -54,7 +57,6 @@ export function summarizeProfile(file: string, repo: string, top = 25): string {
   const pct = (us: number): string => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
   const list = (m: Map<string, number>, n: number): string[] =>
     [...m]
-      .filter(([k]) => !k.startsWith('(idle)'))
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([k, us]) => `  ${pct(us)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);

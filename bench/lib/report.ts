@@ -15,6 +15,7 @@ export interface ColdResult {
   durationMs: Summary;
   /** client latency − Init Duration − Duration: HTTP, API, placement, spawn-to-init, logs. */
   overheadMs: Summary;
+  foreignCpuCores: number;
 }
 
 export interface WarmPair {
@@ -84,6 +85,7 @@ export function resultsMarkdown(r: Results): string {
         'Init Duration p95 ms',
         'Duration p50 ms',
         'other overhead p50 ms',
+        'other CPU',
       ],
       r.cold.map((c) => [
         `${c.runtime}${c.notCold ? ` (${c.notCold} not cold!)` : ''}`,
@@ -93,8 +95,9 @@ export function resultsMarkdown(r: Results): string {
         ms(c.initDurationMs.p95),
         ms(c.durationMs.p50),
         ms(c.overheadMs.p50),
+        f(c.foreignCpuCores, 2),
       ]),
-      [false, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true],
     ),
   );
   parts.push(
@@ -114,15 +117,27 @@ export function resultsMarkdown(r: Results): string {
       ratio ? x(ratio.p50) : '',
       ratio ? x(ratio.p99) : '',
       String(l.non2xx + l.errors),
+      f(l.foreignCpuCores, 2),
     ];
     rows.push(row('baseline node:http', w.baseline));
     rows.push(row('Gust Invoke', w.gust, w.ratios));
   }
   parts.push(
     table(
-      ['target', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'req/s ratio', 'p50 ratio', 'p99 ratio', 'errors'],
+      [
+        'target',
+        'connections',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'req/s ratio',
+        'p50 ratio',
+        'p99 ratio',
+        'errors',
+        'other CPU',
+      ],
       rows,
-      [false, true, true, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true, true],
     ),
   );
   const s = r.sdkSequential.clientMs;
@@ -149,6 +164,10 @@ export function resultsMarkdown(r: Results): string {
     ),
   );
   parts.push(`Gust server process RSS at the end of the run: ${f(r.gust.serverRssMb)} MB.`);
+  parts.push(
+    '"other CPU" = CPU cores used by processes outside the bench (other users of the machine) during that ' +
+      'measurement, from /proc; anything well above 0 makes that row noisy.',
+  );
   if (r.warnings.length) parts.push(['**Warnings**', ...r.warnings.map((w) => `- ${w}`)].join('\n'));
   return parts.join('\n\n');
 }

@@ -48,7 +48,13 @@ function Nav() {
     <header className="topbar">
       <a className="brand" href="#/">
         <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden>
-          <path d="M3 8h11a3 3 0 1 0-3-3M3 12h16a3 3 0 1 1-3 3M3 16h8" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+          <path
+            d="M3 8h11a3 3 0 1 0-3-3M3 12h16a3 3 0 1 1-3 3M3 16h8"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+          />
         </svg>
         Gust
       </a>

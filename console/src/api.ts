@@ -131,8 +131,10 @@ export interface MeteringRecord {
   outcome: string;
   errorType: string | null;
   /** Not recorded by every Gust version; shown when present. */
+  provisioned?: boolean;
+  /** The function's concurrent executions when this invocation started (this one included). */
+  concurrency?: number;
   queueWaitMs?: number | null;
-  attempt?: number | null;
 }
 
 export interface LogRecord {
@@ -202,6 +204,30 @@ export const listEventSourceMappings = (name: string) =>
   );
 export const getFunctionUrl = (name: string) => optional<FunctionUrlConfig>(`/2021-10-31/functions/${enc(name)}/url`);
 
+export interface Schedule {
+  name: string;
+  expression: string;
+  timezone?: string | null;
+  functionName: string;
+  qualifier?: string | null;
+  state: string;
+  nextFireAt?: string | null;
+  lastFireAt?: string | null;
+  lastError?: string | null;
+}
+
+export interface HttpRoute {
+  routeId: string;
+  routeKey: string;
+  functionName: string;
+  qualifier?: string | null;
+}
+
+export const listSchedules = (name: string) =>
+  optional<{ schedules: Schedule[] }>(`/gust/v1/schedules?function=${enc(name)}`);
+export const httpGateway = () => optional<{ url: string }>('/gust/v1/http');
+export const httpRoutes = () => optional<{ routes: HttpRoute[] }>('/gust/v1/http/routes');
+
 export const health = () => getJson<Health>('/gust/v1/health');
 
 export async function metering(q: {
@@ -226,12 +252,18 @@ export async function deadLetters(fn: string): Promise<Optional<{ records: DeadL
   return optional<{ records: DeadLetter[] }>(`/gust/v1/dead-letters?function=${enc(fn)}&limit=20`);
 }
 
-export const metrics = (fn: string | undefined, period: number, since: number) =>
+export const metrics = (q: { function?: string; period: number; since: number; until: number }) =>
   optional<unknown>(
-    `/gust/v1/metrics?${new URLSearchParams({ ...(fn ? { function: fn } : {}), period: String(period), since: String(since) })}`,
+    `/gust/v1/metrics?${new URLSearchParams({
+      ...(q.function ? { function: q.function } : {}),
+      period: String(q.period),
+      since: String(q.since),
+      until: String(q.until),
+    })}`,
   );
 
-export const billing = () => optional<unknown>('/gust/v1/billing');
+export const billing = (q: { since: number; until: number }) =>
+  optional<unknown>(`/gust/v1/billing?since=${Math.floor(q.since)}&until=${Math.ceil(q.until)}`);
 
 // ---- invoke ----
 

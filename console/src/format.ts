@@ -39,7 +39,9 @@ export function dateTime(ts: number, withMs = false): string {
   const d = new Date(ts);
   const today = new Date();
   const sameDay = d.toDateString() === today.toDateString();
-  return sameDay ? clock(ts, withMs) : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(ts, withMs)}`;
+  return sameDay
+    ? clock(ts, withMs)
+    : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(ts, withMs)}`;
 }
 
 export function ago(ts: number | undefined, now = Date.now()): string {

@@ -20,7 +20,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[], refreshMs?:
     loadRef.current().then(
       (data) => live && setState({ data, loading: false }),
       (error: unknown) =>
-        live && setState((s) => ({ data: s.data, error: error instanceof Error ? error : new Error(String(error)), loading: false })),
+        live &&
+        setState((s) => ({
+          data: s.data,
+          error: error instanceof Error ? error : new Error(String(error)),
+          loading: false,
+        })),
     );
     return () => {
       live = false;

@@ -27,7 +27,10 @@ export function health(records: MeteringRecord[]): Health {
     errors: runs.filter(isError).length,
     throttles: records.length - runs.length,
     cold: runs.filter((r) => r.cold).length,
-    lastInvoked: records.reduce<number | undefined>((m, r) => (m === undefined || r.startTime > m ? r.startTime : m), undefined),
+    lastInvoked: records.reduce<number | undefined>(
+      (m, r) => (m === undefined || r.startTime > m ? r.startTime : m),
+      undefined,
+    ),
     p50: quantile(d, 0.5),
     p95: quantile(d, 0.95),
   };

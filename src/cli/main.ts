@@ -2,9 +2,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import fs from 'node:fs';
 import { zipDirectory } from '../control/zip-dir.ts';
+import { httpGatewayUrl } from '../events/http/index.ts';
 import { startGust } from '../server.ts';
 import { VERSION } from '../version.ts';
 import { ApiError, ConnectionError, GustClient } from './client.ts';
+import { registerCostCommand } from './cost.ts';
 
 interface FnConfig {
   FunctionName: string;
@@ -42,6 +44,7 @@ program
   .option('--home <dir>', 'state directory (default ./.gust, $GUST_HOME)')
   .option('--keep-alive <seconds>', 'idle environments are reaped after this long', intArg)
   .option('--concurrency <n>', 'account concurrency limit (default 1000)', intArg)
+  .option('--gateway-port <port>', 'port of routes and function URLs (default 9001, 0 = random)', intArg)
   .option('--quiet', 'no request log')
   .action(
     async (o: {
@@ -50,6 +53,7 @@ program
       home?: string;
       keepAlive?: number;
       concurrency?: number;
+      gatewayPort?: number;
       quiet?: boolean;
     }) => {
       const gust = await startGust({
@@ -58,11 +62,13 @@ program
         home: o.home,
         keepAliveMs: o.keepAlive !== undefined ? o.keepAlive * 1000 : undefined,
         accountConcurrency: o.concurrency,
+        gatewayPort: o.gatewayPort,
         logger: !o.quiet,
       });
       console.log(
         `gust ${VERSION} listening on ${gust.url} (home ${gust.config.home}, memory limits: ${gust.cgroups.mode === 'none' ? 'off' : `cgroup ${gust.cgroups.mode}`})`,
       );
+      console.log(`gust: HTTP gateway (routes, function URLs) on ${httpGatewayUrl(gust.app)}`);
       let signals = 0;
       const onSignal = (): void => {
         if (++signals > 1) process.exit(130);
@@ -183,14 +189,16 @@ program
   .option('--request-id <id>', 'only this invocation')
   .option('--since <time>', 'ISO date, unix ms, or a duration like 10m / 2h')
   .option('--filter <text>', 'only lines containing text')
+  .option('--level <level>', 'only lines at this level or above: TRACE, DEBUG, INFO, WARN, ERROR, FATAL')
   .option('-n, --limit <n>', 'lines of history', intArg, 200)
   .action(
     async (
       name: string,
-      o: { follow?: boolean; requestId?: string; since?: string; filter?: string; limit: number },
+      o: { follow?: boolean; requestId?: string; since?: string; filter?: string; level?: string; limit: number },
     ) => {
       const params = new URLSearchParams({ function: name, limit: String(o.limit) });
       if (o.requestId) params.set('requestId', o.requestId);
+      if (o.level) params.set('level', o.level);
       if (o.filter) params.set('contains', o.filter);
       if (o.since) params.set('since', String(parseSince(o.since)));
       const c = client();
@@ -257,6 +265,8 @@ program
     await client().json('DELETE', `/2015-03-31/functions/${enc(name)}`);
     console.log(`deleted ${name}`);
   });
+
+registerCostCommand(program, client);
 
 class UsageError extends Error {}
 

@@ -131,7 +131,9 @@ export function mergePrices(base: PriceTable, o: unknown, source = 'price table'
     tiers.forEach((t, i) => {
       const last = i === tiers.length - 1;
       if (last && t.upToGbSeconds !== undefined) {
-        throw new PriceTableError(`${source}: architectures.${a}.durationTiers: the last tier must have no upToGbSeconds`);
+        throw new PriceTableError(
+          `${source}: architectures.${a}.durationTiers: the last tier must have no upToGbSeconds`,
+        );
       }
       if (!last && (t.upToGbSeconds === undefined || t.upToGbSeconds <= prev)) {
         throw new PriceTableError(
@@ -499,7 +501,8 @@ export function crossover(p: PriceTable, o: CrossoverInput): Crossover {
   const prices = o.freeTier === false ? { ...p, freeTier: { requests: 0, gbSeconds: 0 } } : p;
   const g = (Math.max(0, o.avgBilledDurationMs) / 1000) * (Math.max(0, o.memoryMb) / 1024);
   const cost = (n: number): number => monthlyCostFor(prices, n, g, o.architecture);
-  const costPerMillion = 1e6 * (p.requestsPerMillion / 1e6 + g * p.architectures[o.architecture].durationTiers[0]!.perGbSecond);
+  const costPerMillion =
+    1e6 * (p.requestsPerMillion / 1e6 + g * p.architectures[o.architecture].durationTiers[0]!.perGbSecond);
   const result = (n: number | null): Crossover => ({
     gbSecondsPerRequest: g,
     costPerMillion,
@@ -513,7 +516,7 @@ export function crossover(p: PriceTable, o: CrossoverInput): Crossover {
     if (hi > 1e18) return result(null);
   }
   let lo = 0;
-  for (let i = 0; i < 200 && hi - lo > 0.5; i++) {
+  for (let i = 0; i < 200 && hi - lo > 1e-3; i++) {
     const mid = (lo + hi) / 2;
     if (cost(mid) < o.serverMonthlyCost) lo = mid;
     else hi = mid;

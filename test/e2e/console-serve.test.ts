@@ -55,7 +55,11 @@ test('serves the build: index, hashed assets, app paths; refuses paths outside i
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /<title>console/);
 
-    for (const url of ['/console/..%2fgust-secret.txt', '/console/%2e%2e/gust-secret.txt', '/console/../gust-secret.txt']) {
+    for (const url of [
+      '/console/..%2fgust-secret.txt',
+      '/console/%2e%2e/gust-secret.txt',
+      '/console/../gust-secret.txt',
+    ]) {
       const r = await app.inject({ method: 'GET', url });
       assert.doesNotMatch(r.body, /TOP-SECRET-CONTENT/, url);
     }

@@ -53,7 +53,9 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
     // A second function with versions, a weighted alias, reserved concurrency and an async config.
     await deployFixture(t, 'worker', 'node/basic', 'nodejs20.x', 'index.handler', { MemorySize: 256 });
     await t.lambda.send(new PublishVersionCommand({ FunctionName: 'worker' }));
-    await t.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'worker', Environment: { Variables: { STAGE: 'v2' } } }));
+    await t.lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'worker', Environment: { Variables: { STAGE: 'v2' } } }),
+    );
     await t.lambda.send(new PublishVersionCommand({ FunctionName: 'worker' }));
     await t.lambda.send(
       new CreateAliasCommand({
@@ -64,9 +66,7 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
       }),
     );
     await t.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'worker', ReservedConcurrentExecutions: 5 }));
-    await t.lambda.send(
-      new PutFunctionEventInvokeConfigCommand({ FunctionName: 'worker', MaximumRetryAttempts: 1 }),
-    );
+    await t.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'worker', MaximumRetryAttempts: 1 }));
     await invoke(t, 'worker', { action: 'sleep', ms: 30 }, { qualifier: 'live' });
 
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-chromium-'));
@@ -166,9 +166,14 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
     await page.goto(console_('#/invocations?function=hello'));
     const rows = page.locator('[data-testid="invocations-table"] tbody tr');
     await rows.nth(5).waitFor(); // 3 from the SDK, 3 from the UI, 1 replay
-    await page.locator('[data-testid="invocations-table"] tbody tr', { hasText: 'cold' }).locator('a.request-link').click();
+    await page
+      .locator('[data-testid="invocations-table"] tbody tr', { hasText: 'cold' })
+      .locator('a.request-link')
+      .click();
     await page.locator('[data-testid="timeline"] .tl-bar.init').waitFor();
     assert.match(await page.locator('[data-testid="timeline"]').innerText(), /init/);
+    assert.match(await page.locator('.card', { hasText: 'Summary' }).innerText(), /cold \(init/);
+    await shot('invocation-timeline-cold');
   });
 
   test('configuration: versions, aliases with weights, concurrency, async config', async () => {
@@ -185,13 +190,34 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
     await shot('function-configuration');
   });
 
-  test('triggers tolerate APIs that are not there yet', async () => {
+  test('triggers: what exists is listed, APIs that are not there yet are tolerated', async () => {
+    // Created through Gust's APIs where this server has them (404: not there yet).
+    const post = async (p: string, body: unknown) =>
+      (await fetch(t.url + p, { method: 'POST', body: JSON.stringify(body) })).status;
+    const made = {
+      url: await post('/2021-10-31/functions/worker/url', { AuthType: 'NONE' }),
+      schedule: await post('/gust/v1/schedules', {
+        name: 'nightly',
+        expression: 'rate(1 day)',
+        functionName: 'worker',
+      }),
+      route: await post('/gust/v1/http/routes', { routeKey: 'GET /work', functionName: 'worker' }),
+    };
+    for (const status of Object.values(made)) assert.ok(status === 201 || status === 404, String(status));
+
     await page.goto(console_('#/functions/hello/triggers'));
-    await page.locator('.card', { hasText: 'Event source mappings' }).locator('p, table').first().waitFor();
-    await page.locator('.card', { hasText: 'Function URL' }).locator('p, dl').first().waitFor();
-    const text = await page.locator('main').innerText();
-    assert.match(text, /Event source mappings[\s\S]*(None|not available)/);
-    assert.match(text, /Function URL[\s\S]*(None|not available|URL)/);
+    await page.locator('[data-testid="triggers"]').waitFor();
+    const text = await page.locator('[data-testid="triggers"]').innerText();
+    assert.match(text, /Event source mappings\s+(None|.*not available)/);
+    assert.match(text, /Function URL\s+(None|.*not available)/);
+
+    await page.goto(console_('#/functions/worker/triggers'));
+    await page.locator('[data-testid="triggers"]').waitFor();
+    const worker = await page.locator('[data-testid="triggers"]').innerText();
+    if (made.url === 201) assert.match(worker, /URL\s+http:\/\//);
+    if (made.schedule === 201) assert.match(worker, /nightly\s+rate\(1 day\)/);
+    if (made.route === 201) assert.match(worker, /GET \/work/);
+    await shot('function-triggers');
   });
 
   test('invocations, metrics and cost pages', async () => {
@@ -204,14 +230,93 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
     assert.ok((await page.locator('.chart svg').count()) >= 1);
     await shot('metrics');
 
+    // The billing report when the server has /gust/v1/billing, else billed usage from metering.
     await page.goto(console_('#/cost'));
-    await page.locator('[data-testid="usage"]').waitFor();
-    const usage = await page.locator('[data-testid="usage"]').innerText();
+    const table = page.locator('[data-testid="billing"] table, [data-testid="usage"]').first();
+    await table.waitFor();
+    const usage = await table.innerText();
     assert.match(usage, /hello/);
     assert.match(usage, /worker/);
-    const billing = await page.locator('.card', { hasText: 'Billing' }).first().innerText();
-    assert.match(billing, /not available|\w/);
     await shot('cost');
+  });
+
+  test('metrics and billing in the shapes of the telemetry API are charted and itemised', async () => {
+    // Served by the browser, so this runs whether or not this server has the endpoints yet.
+    const minute = 60_000;
+    const start = Math.floor(Date.now() / minute) * minute - 2 * minute;
+    const bucket = (i: number, invocations: number, errors: number) => ({
+      start: start + i * minute,
+      invocations,
+      errors,
+      errorTypes: errors ? { 'Runtime.HandlerError': errors } : {},
+      throttles: 0,
+      coldStarts: i === 0 ? 1 : 0,
+      p50: 12,
+      p90: 20,
+      p99: 30,
+      avgDuration: 14,
+      maxDuration: 31,
+      avgInitDuration: i === 0 ? 110 : null,
+      maxConcurrency: 2,
+      billedMs: 60,
+      gbSeconds: 0.0075,
+      provisionedUtilization: null,
+    });
+    await page.route('**/gust/v1/metrics?*', (r) =>
+      r.fulfill({ json: { function: 'hello', periodMs: minute, buckets: [bucket(0, 4, 1), bucket(2, 3, 0)] } }),
+    );
+    const cost = {
+      requests: 0.0000014,
+      duration: 0.00000036,
+      provisioned: 0,
+      provisionedDuration: 0,
+      total: 0.00000176,
+    };
+    await page.route('**/gust/v1/billing?*', (r) =>
+      r.fulfill({
+        json: {
+          since: start,
+          until: Date.now(),
+          prices: { name: 'aws-us-east-1', currency: 'USD' },
+          functions: [
+            {
+              functionName: 'hello',
+              architectures: ['x86_64'],
+              requests: 7,
+              provisionedRequests: 0,
+              throttles: 0,
+              billedMs: 174,
+              gbSeconds: 0.0218,
+              provisionedDurationGbSeconds: 0,
+              provisionedGbSeconds: 0,
+              avgBilledDurationMs: 24.9,
+              avgMemoryMb: 128,
+              cost,
+            },
+          ],
+          months: [{ month: '2026-11', requests: 7, gbSeconds: 0.0218, cost }],
+          total: cost,
+        },
+      }),
+    );
+    try {
+      await page.goto(console_('#/metrics?function=hello&range=1h'));
+      await page.locator('[data-testid="metrics-source"]', { hasText: 'From /gust/v1/metrics' }).waitFor();
+      const titles = await page.locator('.chart-title').allInnerTexts();
+      assert.deepEqual(titles, ['Invocations', 'Duration', 'Cold starts', 'Concurrency']);
+      assert.equal(await page.locator('.chart').first().locator('rect').count(), 3); // 3 ok + 1 error bars, 2 buckets
+
+      await page.goto(console_('#/cost'));
+      const billing = page.locator('[data-testid="billing"]');
+      await billing.waitFor();
+      const text = await billing.innerText();
+      assert.match(text, /aws-us-east-1/);
+      assert.match(text, /hello/);
+      assert.match(text, /\$0\.000002/);
+      assert.match(text, /2026-11/);
+    } finally {
+      await page.unrouteAll();
+    }
   });
 
   test('no uncaught errors in the page', () => {

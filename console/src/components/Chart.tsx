@@ -42,7 +42,16 @@ function useWidth(): [RefObject<HTMLDivElement | null>, number] {
   return [ref, w];
 }
 
-export function Chart({ title, times, step, series, kind, format = String, integer = false, height = 160 }: ChartProps) {
+export function Chart({
+  title,
+  times,
+  step,
+  series,
+  kind,
+  format = String,
+  integer = false,
+  height = 160,
+}: ChartProps) {
   const [ref, width] = useWidth();
   const n = times.length;
   const plotW = width - PAD.left - PAD.right;
@@ -109,12 +118,19 @@ export function Chart({ title, times, step, series, kind, format = String, integ
               );
             })
           : series.map((s) => {
-              const pts = s.values
-                .map((v, i) => (v === null ? null : `${x(i) + bw / 2},${y(v)}`))
-                .filter((p): p is string => p !== null);
+              // Runs of consecutive values; a bucket without data breaks the line.
+              const runs: string[][] = [[]];
+              s.values.forEach((v, i) => {
+                if (v === null) runs.push([]);
+                else runs.at(-1)!.push(`${x(i) + bw / 2},${y(v)}`);
+              });
               return (
                 <g key={s.name}>
-                  <polyline points={pts.join(' ')} fill="none" stroke={s.color} strokeWidth={1.5} />
+                  {runs
+                    .filter((r) => r.length > 1)
+                    .map((r, k) => (
+                      <polyline key={k} points={r.join(' ')} fill="none" stroke={s.color} strokeWidth={1.5} />
+                    ))}
                   {s.values.map((v, i) =>
                     v === null ? null : (
                       <circle key={i} cx={x(i) + bw / 2} cy={y(v)} r={2} fill={s.color}>

@@ -4,7 +4,13 @@ import { dateTime, ms, msInt } from '../format.ts';
 import { href } from '../hooks.ts';
 import { Mono, Outcome } from './ui.tsx';
 
-export function InvocationsTable({ records, showFunction = true }: { records: MeteringRecord[]; showFunction?: boolean }) {
+export function InvocationsTable({
+  records,
+  showFunction = true,
+}: {
+  records: MeteringRecord[];
+  showFunction?: boolean;
+}) {
   if (!records.length) return <p className="muted">No invocations recorded in this period.</p>;
   return (
     <table className="table" data-testid="invocations-table">
@@ -44,7 +50,15 @@ export function InvocationsTable({ records, showFunction = true }: { records: Me
             <td className="num">
               {r.maxMemoryUsedMb} / {r.memorySizeMb} MB
             </td>
-            <td>{r.outcome === 'throttle' ? '–' : r.cold ? <span title="init duration">cold · {ms(r.initDurationMs)}</span> : 'warm'}</td>
+            <td>
+              {r.outcome === 'throttle' ? (
+                '–'
+              ) : r.cold ? (
+                <span title="init duration">cold · {ms(r.initDurationMs)}</span>
+              ) : (
+                'warm'
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

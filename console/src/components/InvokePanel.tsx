@@ -63,7 +63,14 @@ export function InvokePanel({ fn, qualifiers }: { fn: string; qualifiers: string
     setError(undefined);
     try {
       const r = await invokeFunction(fn, payload, { qualifier: qualifier || undefined, type });
-      savePayload({ requestId: r.requestId, functionName: fn, qualifier: qualifier || undefined, type, payload, at: Date.now() });
+      savePayload({
+        requestId: r.requestId,
+        functionName: fn,
+        qualifier: qualifier || undefined,
+        type,
+        payload,
+        at: Date.now(),
+      });
       setResult(r);
     } catch (e) {
       setResult(undefined);
@@ -109,7 +116,11 @@ export function InvokePanel({ fn, qualifiers }: { fn: string; qualifiers: string
           {recent.length > 0 && (
             <label>
               Recent{' '}
-              <select value="" onChange={(e) => e.target.value && setPayload(e.target.value)} aria-label="recent payloads">
+              <select
+                value=""
+                onChange={(e) => e.target.value && setPayload(e.target.value)}
+                aria-label="recent payloads"
+              >
                 <option value="">choose…</option>
                 {recent.map((p) => (
                   <option key={p.requestId} value={p.payload}>

@@ -2,7 +2,17 @@
 import type { ReactNode } from 'react';
 import type { Loaded } from '../hooks.ts';
 
-export function Card({ title, actions, children, id }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; id?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  id,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  id?: string;
+}) {
   return (
     <section className="card" id={id}>
       {(title || actions) && (

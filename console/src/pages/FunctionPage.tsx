@@ -5,10 +5,13 @@ import {
   getFunction,
   getFunctionUrl,
   getReservedConcurrency,
+  httpGateway,
+  httpRoutes,
   listAliases,
   listEventInvokeConfigs,
   listEventSourceMappings,
   listProvisioned,
+  listSchedules,
   listVersions,
   metering,
   type Optional,
@@ -103,7 +106,11 @@ function Overview({ name, range }: { name: string; range: string }) {
             return (
               <div className="stats">
                 <Stat label="invocations" value={h.invocations} />
-                <Stat label={`errors (${pct(h.errors, h.invocations)})`} value={h.errors} tone={h.errors ? 'bad' : undefined} />
+                <Stat
+                  label={`errors (${pct(h.errors, h.invocations)})`}
+                  value={h.errors}
+                  tone={h.errors ? 'bad' : undefined}
+                />
                 <Stat label="throttles" value={h.throttles} tone={h.throttles ? 'warn' : undefined} />
                 <Stat label="cold starts" value={h.cold} />
                 <Stat label="p50 duration" value={ms(h.p50)} />
@@ -118,7 +125,9 @@ function Overview({ name, range }: { name: string; range: string }) {
         <MetricsPanel fn={name} range={range} compact />
       </Card>
       <Card title="Recent invocations" actions={<a href={href(['functions', name, 'invocations'])}>all →</a>}>
-        <Async state={recent}>{(records) => <InvocationsTable records={records.slice(0, 10)} showFunction={false} />}</Async>
+        <Async state={recent}>
+          {(records) => <InvocationsTable records={records.slice(0, 10)} showFunction={false} />}
+        </Async>
       </Card>
     </>
   );
@@ -140,8 +149,12 @@ function Configuration({ name, d }: { name: string; d: FnData }) {
   const env = Object.entries(c.Environment?.Variables ?? {});
   const conc = useAsync(async () => {
     const [reserved, provisioned, eic, dl] = await Promise.all([
-      getReservedConcurrency(name).catch(() => ({ ReservedConcurrentExecutions: d.fn.Concurrency?.ReservedConcurrentExecutions })),
-      listProvisioned(name).then((r) => r.ProvisionedConcurrencyConfigs).catch(() => []),
+      getReservedConcurrency(name).catch(() => ({
+        ReservedConcurrentExecutions: d.fn.Concurrency?.ReservedConcurrentExecutions,
+      })),
+      listProvisioned(name)
+        .then((r) => r.ProvisionedConcurrencyConfigs)
+        .catch(() => []),
       listEventInvokeConfigs(name),
       deadLetters(name),
     ]);
@@ -233,8 +246,12 @@ function Configuration({ name, d }: { name: string; d: FnData }) {
                       <td>
                         <div className="weights">
                           {[[a.FunctionVersion, rest] as [string, number], ...extra].map(([v, w]) => (
-                            <span key={v} style={{ flexGrow: Math.max(w, 0.02) }} title={`version ${v}: ${(w * 100).toFixed(1)}%`}>
-                              v{v} · {(w * 100).toFixed(w * 100 % 1 ? 1 : 0)}%
+                            <span
+                              key={v}
+                              style={{ flexGrow: Math.max(w, 0.02) }}
+                              title={`version ${v}: ${(w * 100).toFixed(1)}%`}
+                            >
+                              v{v} · {(w * 100).toFixed((w * 100) % 1 ? 1 : 0)}%
                             </span>
                           ))}
                         </div>
@@ -259,7 +276,9 @@ function Configuration({ name, d }: { name: string; d: FnData }) {
                   rows={[
                     [
                       'Reserved',
-                      x.reserved === undefined ? 'unreserved (uses the account pool)' : `${x.reserved} concurrent executions`,
+                      x.reserved === undefined
+                        ? 'unreserved (uses the account pool)'
+                        : `${x.reserved} concurrent executions`,
                     ],
                   ]}
                 />
@@ -308,7 +327,9 @@ function Configuration({ name, d }: { name: string; d: FnData }) {
                         <tbody>
                           {v.FunctionEventInvokeConfigs.map((e) => (
                             <tr key={e.FunctionArn}>
-                              <td>{e.FunctionArn.split(':').length > 7 ? e.FunctionArn.split(':').at(-1) : '$LATEST'}</td>
+                              <td>
+                                {e.FunctionArn.split(':').length > 7 ? e.FunctionArn.split(':').at(-1) : '$LATEST'}
+                              </td>
                               <td className="num">{e.MaximumRetryAttempts ?? 2}</td>
                               <td className="num">{e.MaximumEventAgeInSeconds ?? 21600} s</td>
                               <td>
@@ -370,7 +391,15 @@ function Configuration({ name, d }: { name: string; d: FnData }) {
   );
 }
 
-function OptionalView<T>({ value, what, children }: { value: Optional<T>; what: string; children: (v: T) => ReactNode }) {
+function OptionalView<T>({
+  value,
+  what,
+  children,
+}: {
+  value: Optional<T>;
+  what: string;
+  children: (v: T) => ReactNode;
+}) {
   if (value.state === 'ok') return <>{children(value.data)}</>;
   if (value.state === 'none') return <p className="muted">None.</p>;
   return <NotAvailable what={what} />;
@@ -378,16 +407,20 @@ function OptionalView<T>({ value, what, children }: { value: Optional<T>; what: 
 
 function Triggers({ name }: { name: string }) {
   const state = useAsync(async () => {
-    const [esm, url] = await Promise.all([
-      listEventSourceMappings(name).catch((e: Error) => ({ state: 'unavailable', reason: e.message }) as const),
-      getFunctionUrl(name).catch((e: Error) => ({ state: 'unavailable', reason: e.message }) as const),
+    const failed = (e: Error) => ({ state: 'unavailable', reason: e.message }) as const;
+    const [esm, url, schedules, routes, gateway] = await Promise.all([
+      listEventSourceMappings(name).catch(failed),
+      getFunctionUrl(name).catch(failed),
+      listSchedules(name).catch(failed),
+      httpRoutes().catch(failed),
+      httpGateway().catch(failed),
     ]);
-    return { esm, url };
+    return { esm, url, schedules, routes, gateway };
   }, [name]);
   return (
     <Async state={state}>
-      {({ esm, url }) => (
-        <div className="grid2">
+      {({ esm, url, schedules, routes, gateway }) => (
+        <div className="grid2" data-testid="triggers">
           <Card title="Event source mappings">
             <OptionalView value={esm} what="Event source mappings">
               {(v) =>
@@ -438,6 +471,77 @@ function Triggers({ name }: { name: string }) {
                   ]}
                 />
               )}
+            </OptionalView>
+          </Card>
+          <Card title="Schedules">
+            <OptionalView value={schedules} what="Schedules">
+              {(v) =>
+                v.schedules.length ? (
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th>Schedule</th>
+                        <th>Expression</th>
+                        <th>State</th>
+                        <th>Next</th>
+                        <th>Last</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {v.schedules.map((x) => (
+                        <tr key={x.name}>
+                          <td className="strong">
+                            {x.name}
+                            {x.qualifier ? <span className="muted small"> → {x.qualifier}</span> : null}
+                          </td>
+                          <td>
+                            <Mono>{x.expression}</Mono>
+                            {x.timezone ? <span className="muted small"> {x.timezone}</span> : null}
+                          </td>
+                          <td>{x.state}</td>
+                          <td className="nowrap">{x.nextFireAt ? dateTime(Date.parse(x.nextFireAt)) : '–'}</td>
+                          <td className="nowrap" title={x.lastError ?? undefined}>
+                            {x.lastFireAt ? dateTime(Date.parse(x.lastFireAt)) : '–'}
+                            {x.lastError ? <span className="badge bad">error</span> : null}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                ) : (
+                  <p className="muted">None.</p>
+                )
+              }
+            </OptionalView>
+          </Card>
+          <Card title="HTTP routes">
+            <OptionalView value={routes} what="The HTTP gateway">
+              {(v) => {
+                const mine = v.routes.filter((r) => r.functionName === name);
+                const base = gateway.state === 'ok' ? gateway.data.url : undefined;
+                return mine.length ? (
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th>Route</th>
+                        <th>Qualifier</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {mine.map((r) => (
+                        <tr key={r.routeId}>
+                          <td>
+                            <Mono>{r.routeKey}</Mono>
+                          </td>
+                          <td>{r.qualifier ?? '$LATEST'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                ) : (
+                  <p className="muted">None{base ? ` (gateway at ${base})` : ''}.</p>
+                );
+              }}
             </OptionalView>
           </Card>
         </div>

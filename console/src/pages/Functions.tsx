@@ -81,13 +81,16 @@ export function FunctionsPage() {
                           {h.invocations}
                         </td>
                         <td className={`num ${h.errors ? 'bad' : ''}`}>
-                          {h.errors} {h.errors > 0 && <span className="muted small">{pct(h.errors, h.invocations)}</span>}
+                          {h.errors}{' '}
+                          {h.errors > 0 && <span className="muted small">{pct(h.errors, h.invocations)}</span>}
                         </td>
                         <td className={`num ${h.throttles ? 'warn' : ''}`}>{h.throttles}</td>
                         <td>
                           <Sparkline values={b.invocations} errors={b.errors} />
                         </td>
-                        <td title={lastInvoked ? new Date(lastInvoked).toISOString() : undefined}>{ago(lastInvoked, now)}</td>
+                        <td title={lastInvoked ? new Date(lastInvoked).toISOString() : undefined}>
+                          {ago(lastInvoked, now)}
+                        </td>
                       </tr>
                     );
                   })}

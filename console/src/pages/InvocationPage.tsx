@@ -3,7 +3,16 @@
  * init, duration, waits between retries), its log lines, and replay when its payload is known.
  */
 import { useState } from 'react';
-import { deadLetters, invokeFunction, logsOf, metering, type DeadLetter, type InvokeResult, type LogRecord, type MeteringRecord } from '../api.ts';
+import {
+  deadLetters,
+  invokeFunction,
+  logsOf,
+  metering,
+  type DeadLetter,
+  type InvokeResult,
+  type LogRecord,
+  type MeteringRecord,
+} from '../api.ts';
 import { InvokeResultView } from '../components/InvokePanel.tsx';
 import { Async, Card, ErrorBox, KeyValue, Mono, Outcome } from '../components/ui.tsx';
 import { clock, dateTime, ms, msInt } from '../format.ts';
@@ -94,7 +103,10 @@ function Timeline({ segs }: { segs: Segment[] }) {
           <div className="tl-track">
             <div
               className={`tl-bar ${s.kind}`}
-              style={{ left: `${((s.from - t0) / span) * 100}%`, width: `max(2px, ${((s.to - s.from) / span) * 100}%)` }}
+              style={{
+                left: `${((s.from - t0) / span) * 100}%`,
+                width: `max(2px, ${((s.to - s.from) / span) * 100}%)`,
+              }}
               title={`${clock(s.from, true)} → ${clock(s.to, true)}`}
             />
           </div>
@@ -132,7 +144,14 @@ function Replay({ fn, requestId, deadLetter }: { fn: string; requestId: string; 
     setError(undefined);
     try {
       const r = await invokeFunction(fn, payload, { qualifier });
-      savePayload({ requestId: r.requestId, functionName: fn, qualifier, type: 'RequestResponse', payload, at: Date.now() });
+      savePayload({
+        requestId: r.requestId,
+        functionName: fn,
+        qualifier,
+        type: 'RequestResponse',
+        payload,
+        at: Date.now(),
+      });
       setResult(r);
     } catch (e) {
       setError(e as Error);
@@ -183,13 +202,31 @@ export function InvocationPage({ fn, requestId }: { fn: string; requestId: strin
                 <Card title="Summary">
                   <KeyValue
                     rows={[
-                      ['Function', <a key="f" href={href(['functions', fn])}>{fn}</a>],
+                      [
+                        'Function',
+                        <a key="f" href={href(['functions', fn])}>
+                          {fn}
+                        </a>,
+                      ],
                       ['Version', last?.version ?? '–'],
                       ['Outcome', last ? <Outcome key="o" outcome={last.outcome} errorType={last.errorType} /> : '–'],
                       ['Error type', last?.errorType ?? '–'],
                       ['Started', first ? dateTime(first.start, true) : '–'],
-                      ['Attempts', deadLetter ? `${attempts.length} (dead-lettered: ${deadLetter.condition})` : attempts.length],
-                      ['Start type', first ? (first.initMs ? `cold (init ${ms(first.initMs)})` : 'warm') : '–'],
+                      [
+                        'Attempts',
+                        deadLetter ? `${attempts.length} (dead-lettered: ${deadLetter.condition})` : attempts.length,
+                      ],
+                      [
+                        'Start type',
+                        first
+                          ? first.initMs
+                            ? `cold (init ${ms(first.initMs)})`
+                            : first.record?.provisioned
+                              ? 'warm (provisioned)'
+                              : 'warm'
+                          : '–',
+                      ],
+                      ['Concurrency at start', first?.record?.concurrency ?? '–'],
                       ['Duration', last ? ms(last.durationMs) : first ? ms(first.durationMs) : '–'],
                       ['Billed duration', last ? msInt(last.billedDurationMs) : '–'],
                       ['Memory', last ? `${last.maxMemoryUsedMb} MB used of ${last.memorySizeMb} MB` : '–'],

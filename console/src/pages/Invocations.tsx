@@ -5,7 +5,12 @@ import { Async, Card } from '../components/ui.tsx';
 import { href, useAsync, type Route } from '../hooks.ts';
 import { isError, isThrottle, RANGES } from '../stats.ts';
 
-const OUTCOMES: Record<string, string> = { all: 'all outcomes', errors: 'errors', throttles: 'throttles', success: 'successes' };
+const OUTCOMES: Record<string, string> = {
+  all: 'all outcomes',
+  errors: 'errors',
+  throttles: 'throttles',
+  success: 'successes',
+};
 
 export function InvocationsPage({ route }: { route: Route }) {
   const fn = route.query.get('function') ?? '';
@@ -52,7 +57,13 @@ export function InvocationsPage({ route }: { route: Route }) {
         <Async state={state}>
           {(records) => {
             const shown = records.filter((r) =>
-              outcome === 'errors' ? isError(r) : outcome === 'throttles' ? isThrottle(r) : outcome === 'success' ? r.outcome === 'success' : true,
+              outcome === 'errors'
+                ? isError(r)
+                : outcome === 'throttles'
+                  ? isThrottle(r)
+                  : outcome === 'success'
+                    ? r.outcome === 'success'
+                    : true,
             );
             return (
               <>

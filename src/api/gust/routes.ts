@@ -9,6 +9,7 @@ import { GustError } from '../../errors.ts';
 import type { Placement } from '../../placement/manager.ts';
 import type { LogQuery, Store } from '../../store/types.ts';
 import type { LogCollector } from '../../telemetry/log-collector.ts';
+import { LOG_LEVELS, levelsAtLeast, normalizeLevel } from '../../telemetry/log-level.ts';
 
 export interface GustApiDeps {
   store: Store;
@@ -30,8 +31,17 @@ function matches(r: LogRecord, q: LogQuery): boolean {
   return (
     (q.functionName === undefined || r.functionName === q.functionName) &&
     (q.requestId === undefined || r.requestId === q.requestId) &&
-    (q.contains === undefined || r.message.includes(q.contains))
+    (q.contains === undefined || r.message.includes(q.contains)) &&
+    (q.levels === undefined || (!!r.level && q.levels.includes(r.level)))
   );
+}
+
+/** `level=WARN`: lines at that level or more severe (WARN, ERROR, FATAL). */
+function logLevels(v: string | undefined): string[] | undefined {
+  if (!v) return undefined;
+  const level = normalizeLevel(v);
+  if (!level) throw new GustError('GUST_INVALID_PARAMETER', `level must be one of ${LOG_LEVELS.join(', ')}`);
+  return levelsAtLeast(level);
 }
 
 export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
@@ -52,6 +62,7 @@ export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
       since: num(q.since, 'since'),
       until: num(q.until, 'until'),
       contains: q.contains || undefined,
+      levels: logLevels(q.level),
       afterId: num(q.afterId, 'afterId'),
       limit: num(q.limit, 'limit'),
     };

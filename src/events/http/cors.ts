@@ -23,7 +23,9 @@ const TOKEN = /^(\*|[!#$%&'*+.^_`|~0-9A-Za-z-]+)$/;
 
 /** The CORS configuration of the HTTP API (Gust API /gust/v1/http/cors): unknown fields are errors. */
 export const apiCorsSchema = z.strictObject({
-  AllowOrigins: z.array(z.string().regex(ORIGIN, 'an origin: *, http://*, https://* or scheme://host[:port]')).optional(),
+  AllowOrigins: z
+    .array(z.string().regex(ORIGIN, 'an origin: *, http://*, https://* or scheme://host[:port]'))
+    .optional(),
   AllowMethods: z.array(z.string().regex(METHOD, 'an HTTP method or *')).optional(),
   AllowHeaders: z.array(z.string().regex(TOKEN, 'a header name or *')).optional(),
   ExposeHeaders: z.array(z.string().regex(TOKEN, 'a header name or *')).optional(),

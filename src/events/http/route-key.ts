@@ -8,9 +8,7 @@ export const ROUTE_METHODS = ['ANY', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'H
 export type RouteMethod = (typeof ROUTE_METHODS)[number];
 
 export type Segment =
-  | { kind: 'literal'; value: string }
-  | { kind: 'param'; name: string }
-  | { kind: 'greedy'; name: string };
+  { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
 
 export interface ParsedRouteKey {
   /** Canonical form (method upper-cased). */
@@ -59,9 +57,7 @@ export function parseRouteKey(input: string): ParsedRouteKey {
     if (!LITERAL.test(part)) throw invalid(input, `segment '${part}' has characters not allowed in a path`);
     segments.push({ kind: 'literal', value: safeDecode(part) });
   });
-  const shapePath = segments
-    .map((s) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? '{}' : '{+}'))
-    .join('/');
+  const shapePath = segments.map((s) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? '{}' : '{+}')).join('/');
   return { key: `${method} ${path}`, isDefault: false, method, segments, shape: `${method} /${shapePath}` };
 }
 

@@ -16,7 +16,8 @@ export interface FunctionUrlRecord {
   qualifier?: string;
   authType: 'NONE' | 'AWS_IAM';
   cors?: CorsConfig;
-  invokeMode: 'BUFFERED';
+  /** Only present when it was set (Lambda omits it otherwise). */
+  invokeMode?: 'BUFFERED';
   createdAt: string;
   updatedAt: string;
 }
@@ -40,7 +41,7 @@ const MIGRATIONS = [
             qualifier TEXT NOT NULL DEFAULT '',
             auth_type TEXT NOT NULL,
             cors TEXT,
-            invoke_mode TEXT NOT NULL,
+            invoke_mode TEXT,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             UNIQUE (function_name, qualifier)
@@ -64,7 +65,7 @@ interface UrlRow {
   qualifier: string;
   auth_type: string;
   cors: string | null;
-  invoke_mode: string;
+  invoke_mode: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -85,7 +86,7 @@ const toUrl = (r: UrlRow): FunctionUrlRecord => ({
   ...(r.qualifier !== '' ? { qualifier: r.qualifier } : {}),
   authType: r.auth_type as FunctionUrlRecord['authType'],
   ...(r.cors !== null ? { cors: JSON.parse(r.cors) as CorsConfig } : {}),
-  invokeMode: r.invoke_mode as FunctionUrlRecord['invokeMode'],
+  ...(r.invoke_mode !== null ? { invokeMode: r.invoke_mode as 'BUFFERED' } : {}),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -151,6 +152,7 @@ export class HttpStore {
       ...u,
       qualifier: u.qualifier ?? '',
       cors: u.cors ? JSON.stringify(u.cors) : null,
+      invokeMode: u.invokeMode ?? null,
     });
   }
 

@@ -26,7 +26,10 @@ export type DomSpec =
   | { kind: 'lastWeekday' }
   | { kind: 'nearestWeekday'; day: number };
 
-/** Day-of-week (1 = SUN ... 7 = SAT): `?`/`*`, a set of days, `nL` (last n-day of the month), `n#k` (k-th n-day). */
+/**
+ * Day-of-week (1 = SUN ... 7 = SAT): `?`/`*`, a set of days (`L` alone = SAT, as in Quartz), `nL` (the last
+ * n-day of the month), `n#k` (the k-th n-day of the month).
+ */
 export type DowSpec =
   | { kind: 'any' }
   | { kind: 'days'; days: ReadonlySet<number> }
@@ -137,7 +140,14 @@ const FIELDS = {
 function parseCron(body: string): CronExpression {
   const parts = body.trim().split(/\s+/);
   if (parts.length !== 6) throw invalidExpression(`cron() takes 6 fields, got ${parts.length}`);
-  const [mi, h, dom, mo, dow, y] = parts.map((p) => p.toUpperCase()) as [string, string, string, string, string, string];
+  const [mi, h, dom, mo, dow, y] = parts.map((p) => p.toUpperCase()) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const domAny = dom === '?';
   const dowAny = dow === '?';
   if (domAny === dowAny) {
@@ -176,7 +186,7 @@ function parseDom(f: string): DomSpec {
 
 function parseDow(f: string): DowSpec {
   if (f === '*') return { kind: 'any' };
-  if (f === 'L') return { kind: 'last', day: 7 };
+  if (f === 'L') return { kind: 'days', days: new Set([7]) }; // alone: the last day of the week, SAT
   let m = /^([A-Z]{3}|\d)L$/.exec(f);
   if (m) return { kind: 'last', day: parseValue(m[1]!, FIELDS.dow) };
   m = /^([A-Z]{3}|\d)#(\d)$/.exec(f);

@@ -4,7 +4,7 @@
  * are fixed intervals of elapsed time from their anchor (DST does not move them); at() is one
  * instant. StartDate/EndDate bound rate and cron schedules, as in EventBridge Scheduler.
  */
-import { daysInMonth, type CronExpression, type ScheduleExpression } from './expression.ts';
+import { daysInMonth, parseExpression, type CronExpression, type ScheduleExpression } from './expression.ts';
 import { fromLocal, fromLocalLenient, toLocal } from './timezone.ts';
 
 export interface Timing {
@@ -16,6 +16,23 @@ export interface Timing {
   start?: number | null;
   /** No occurrence after this (rate and cron). */
   end?: number | null;
+}
+
+/** The timing of a stored schedule (its expression was validated when it was saved). */
+export function timingOf(s: {
+  expression: string;
+  timezone: string;
+  anchorAt: number;
+  startDate: number | null;
+  endDate: number | null;
+}): Timing {
+  return {
+    expr: parseExpression(s.expression),
+    timezone: s.timezone,
+    anchor: s.anchorAt,
+    start: s.startDate,
+    end: s.endDate,
+  };
 }
 
 /** The first occurrence strictly after `after`, or undefined when there is none. */

@@ -324,11 +324,11 @@ export class SnsStore {
 
   confirm(arn: string, attributes: Record<string, string>): void {
     this.db
-      .prepare('UPDATE sns_subscriptions SET confirmed = 1, token = NULL, token_expires_at = NULL, attributes = ? WHERE arn = ?')
+      .prepare('UPDATE sns_subscriptions SET confirmed = 1, attributes = ? WHERE arn = ?')
       .run(JSON.stringify(attributes), arn);
   }
 
-  /** Subscriptions of a topic waiting for confirmation with this token. */
+  /** The subscription of a topic that was sent this confirmation token. */
   findByToken(topicArn: string, token: string): Subscription | undefined {
     const r = this.db
       .prepare<[string, string], SubRow>('SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND token = ?')

@@ -85,10 +85,9 @@ export function validateAttributes(input: Record<string, string>, ctx: Attribute
       );
     }
     if (name === 'FifoQueue') {
+      // Decides the queue type at creation (the caller read it); it cannot change later.
       if (!ctx.creating) throw invalidValue(name, 'FifoQueue can only be set when the queue is created.');
-      if (value !== String(ctx.fifo)) {
-        throw invalidValue(name, ctx.fifo ? 'A FIFO queue needs FifoQueue=true.' : 'Only .fifo queues can be FIFO.');
-      }
+      if (value !== String(ctx.fifo)) throw invalidValue(name);
       continue;
     }
     if (FIFO_ONLY.has(name) && !ctx.fifo) {

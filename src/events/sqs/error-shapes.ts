@@ -40,5 +40,10 @@ export function sqsErrorShape(e: GustError): SqsErrorShape {
   }
   const generic = GENERIC[e.code];
   const name = generic?.name ?? (e.code.startsWith('GUST_SQS_') ? e.awsType : 'InvalidParameterValue');
-  return { name, code: QUERY_CODES[name] ?? name, status: generic?.status ?? (e.code.startsWith('GUST_SQS_') ? e.status : 400), type: 'Sender' };
+  return {
+    name,
+    code: QUERY_CODES[name] ?? name,
+    status: generic?.status ?? (e.code.startsWith('GUST_SQS_') ? e.status : 400),
+    type: 'Sender',
+  };
 }

@@ -51,17 +51,18 @@ export function dedupKey(cfg: QueueConfig, groupId: string, deduplicationId: str
 }
 
 /**
- * Pick up to `max` receivable messages from a FIFO queue's messages in send order. A group whose
- * oldest message is invisible (in flight or delayed) yields nothing; messages due for the
- * dead-letter queue are set aside (they do not count, and no longer block their group).
+ * Pick up to `max` receivable messages from a FIFO queue's messages in send order. A group with a
+ * message in flight (`inflight`) yields nothing, nor does one whose oldest message is still
+ * delayed; messages due for the dead-letter queue are set aside (they do not count).
  */
 export function selectFifo(
   ordered: Iterable<StoredMessage>,
+  inflight: Set<string>,
   now: number,
   max: number,
   dueForRedrive: (m: StoredMessage) => boolean,
 ): { take: StoredMessage[]; move: StoredMessage[] } {
-  const blocked = new Set<string>();
+  const blocked = new Set(inflight);
   const take: StoredMessage[] = [];
   const move: StoredMessage[] = [];
   for (const m of ordered) {

@@ -76,3 +76,23 @@ export interface SendResult {
 export function sequenceNumber(seq: number): string {
   return (10n ** 19n + BigInt(seq)).toString();
 }
+
+/** A received message's system attributes (ReceiveMessage `Attributes`, the Lambda record's `attributes`). */
+export function systemAttributesOf(m: StoredMessage): Record<string, string> {
+  const a: Record<string, string> = {
+    SenderId: m.senderId,
+    SentTimestamp: String(m.sentAt),
+    ApproximateReceiveCount: String(m.receiveCount),
+    ApproximateFirstReceiveTimestamp: String(m.firstReceiveAt ?? m.sentAt),
+  };
+  if (m.systemAttributes?.AWSTraceHeader) a.AWSTraceHeader = m.systemAttributes.AWSTraceHeader;
+  if (m.systemAttributes?.DeadLetterQueueSourceArn) {
+    a.DeadLetterQueueSourceArn = m.systemAttributes.DeadLetterQueueSourceArn;
+  }
+  if (m.groupId !== undefined) {
+    a.SequenceNumber = sequenceNumber(m.seq);
+    a.MessageGroupId = m.groupId;
+    if (m.deduplicationId !== undefined) a.MessageDeduplicationId = m.deduplicationId;
+  }
+  return a;
+}

@@ -5,10 +5,6 @@ const NAME_RE = /^[a-zA-Z0-9_-]{1,80}$/;
 const FIFO_NAME_RE = /^[a-zA-Z0-9_-]{1,75}\.fifo$/;
 const ARN_RE = /^arn:aws[a-zA-Z-]*:sqs:([a-z0-9-]+):(\d{12}):([a-zA-Z0-9_.-]{1,80})$/;
 
-export function isFifoName(name: string): boolean {
-  return name.endsWith('.fifo');
-}
-
 /** Validate a new queue's name against its type (FIFO names end in .fifo). */
 export function validateQueueName(name: string, fifo: boolean): void {
   if (fifo ? !FIFO_NAME_RE.test(name) : !NAME_RE.test(name)) {

@@ -131,8 +131,19 @@ function renderMembers(obj: Record<string, unknown>, action: string): string {
     .join('');
 }
 
+/** Actions whose responses carry no result element. */
+const NO_RESULT = new Set([
+  'DeleteMessage',
+  'DeleteQueue',
+  'SetQueueAttributes',
+  'PurgeQueue',
+  'TagQueue',
+  'UntagQueue',
+  'ChangeMessageVisibility',
+]);
+
 export function xmlResponse(action: string, result: Record<string, unknown>, requestId: string): string {
-  const body = Object.keys(result).length ? el(`${action}Result`, renderMembers(result, action)) : '';
+  const body = NO_RESULT.has(action) ? '' : el(`${action}Result`, renderMembers(result, action));
   return (
     `<?xml version="1.0"?><${action}Response xmlns="${NS}">${body}` +
     `<ResponseMetadata>${textEl('RequestId', requestId)}</ResponseMetadata></${action}Response>`

@@ -18,7 +18,7 @@ import {
   type SendResult,
   type StoredMessage,
 } from './model.ts';
-import { isFifoName, nameFromArn, queueArn, validateQueueName } from './names.ts';
+import { nameFromArn, queueArn, validateQueueName } from './names.ts';
 import type { NewRow, SqsStore } from './store.ts';
 import { intParam, messageSize, validateBody, validateMessageAttributes } from './validate.ts';
 import { Waiters } from './waiters.ts';
@@ -92,11 +92,13 @@ export class QueueEngine {
   }
 
   listQueues(prefix = ''): QueueRecord[] {
-    return [...this.queues.values()].filter((q) => q.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.queues.values()]
+      .filter((q) => q.name.startsWith(prefix))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   createQueue(name: string, attributes: Record<string, string>, tags: Record<string, string>): QueueRecord {
-    const fifo = isFifoName(name) || attributes.FifoQueue === 'true';
+    const fifo = attributes.FifoQueue === 'true';
     validateQueueName(name, fifo);
     const attrs = validateAttributes(attributes, {
       fifo,
@@ -336,7 +338,8 @@ export class QueueEngine {
         moved += ms.length;
       };
       if (q.fifo) {
-        const sel = selectFifo(this.store.ordered(name, sentAfter), now, max, due);
+        const inflight = this.store.inflightGroups(name, now);
+        const sel = selectFifo(this.store.ordered(name, sentAfter), inflight, now, max, due);
         moveOut(sel.move);
         take = sel.take;
       } else {
@@ -401,7 +404,10 @@ export class QueueEngine {
     if (!m || m.queue !== name) throw invalidHandle(receiptHandle);
     const now = Date.now();
     if (m.receipt !== h.receipt || m.visibleAt <= now) {
-      throw new GustError('GUST_SQS_MESSAGE_NOT_INFLIGHT', 'Message does not exist or is not available for visibility timeout change.');
+      throw new GustError(
+        'GUST_SQS_MESSAGE_NOT_INFLIGHT',
+        'Message does not exist or is not available for visibility timeout change.',
+      );
     }
     if (now + timeout * 1000 > (m.firstReceiveAt ?? now) + 43_200_000) {
       throw new GustError(

@@ -142,6 +142,9 @@ export class SqsStore {
       ordered: db.prepare<[string, number], MessageRow>(
         'SELECT * FROM sqs_messages WHERE queue = ? AND sent_at > ? ORDER BY seq',
       ),
+      inflightGroups: db.prepare<[string, number], { group_id: string | null }>(
+        'SELECT DISTINCT group_id FROM sqs_messages WHERE queue = ? AND visible_at > ? AND receive_count > 0',
+      ),
       get: db.prepare<[number], MessageRow>('SELECT * FROM sqs_messages WHERE seq = ?'),
       markReceived: db.prepare(
         `UPDATE sqs_messages SET visible_at = ?, receipt = ?, receive_count = receive_count + 1,
@@ -158,7 +161,7 @@ export class SqsStore {
         `UPDATE sqs_messages SET queue = ?, visible_at = ?, receive_count = 0, first_receive_at = NULL,
            receipt = NULL, system_attributes = ? WHERE seq = ?`,
       ),
-      count: db.prepare<[number, number, number, number, string, number], Counts>(
+      count: db.prepare<[number, number, number, string, number], Counts>(
         `SELECT COALESCE(SUM(visible_at <= ?), 0) AS visible,
                 COALESCE(SUM(visible_at > ? AND receive_count > 0), 0) AS notVisible,
                 COALESCE(SUM(visible_at > ? AND receive_count = 0), 0) AS delayed
@@ -251,6 +254,11 @@ export class SqsStore {
   /** All unexpired messages of a queue in send order (FIFO selection walks this lazily). */
   *ordered(queue: string, sentAfter: number): Generator<StoredMessage> {
     for (const r of this.s.ordered.iterate(queue, sentAfter)) yield toMessage(r);
+  }
+
+  /** Message groups of a FIFO queue with a message in flight. */
+  inflightGroups(queue: string, now: number): Set<string> {
+    return new Set(this.s.inflightGroups.all(queue, now).map((r) => r.group_id ?? ''));
   }
 
   get(seq: number): StoredMessage | undefined {

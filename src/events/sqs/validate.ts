@@ -106,7 +106,9 @@ export function validateMessageAttributes(
     }
     const base = dataType.split('.')[0];
     if (!['String', 'Number', 'Binary'].includes(base!) || dataType.length > 256) {
-      throw invalid(`The type of message attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`);
+      throw invalid(
+        `The type of message attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
+      );
     }
     if (kind === 'MessageSystemAttributes' && dataType !== 'String') {
       throw invalid(`The message system attribute '${name}' must be of type String.`);
@@ -142,7 +144,10 @@ export function messageSize(body: string, attrs?: Record<string, MessageAttribut
   let n = Buffer.byteLength(body, 'utf8');
   for (const [name, a] of Object.entries(attrs ?? {})) {
     n += Buffer.byteLength(name) + Buffer.byteLength(a.DataType);
-    n += a.BinaryValue !== undefined ? Buffer.from(a.BinaryValue, 'base64').length : Buffer.byteLength(a.StringValue ?? '');
+    n +=
+      a.BinaryValue !== undefined
+        ? Buffer.from(a.BinaryValue, 'base64').length
+        : Buffer.byteLength(a.StringValue ?? '');
   }
   return n;
 }

@@ -3,7 +3,17 @@
 /** Escape text for an XML element. CR is escaped too, or XML parsers would turn \r\n into \n. */
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"'\r]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : '&#xD;',
+    c === '&'
+      ? '&amp;'
+      : c === '<'
+        ? '&lt;'
+        : c === '>'
+          ? '&gt;'
+          : c === '"'
+            ? '&quot;'
+            : c === "'"
+              ? '&apos;'
+              : '&#xD;',
   );
 }
 

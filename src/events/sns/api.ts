@@ -1,0 +1,155 @@
+/**
+ * SNS's API surface: the actions registered on the shared `POST /` AWS dispatcher, plus the GET
+ * routes behind the URLs in messages (SubscribeURL, UnsubscribeURL, SigningCertURL) under /sns/.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AwsCall } from '../../api/aws-dispatch.ts';
+import { GustError } from '../../errors.ts';
+import type { ServiceContext } from '../../services.ts';
+import type { MessageAttributeValue } from '../contracts.ts';
+import type { OpsContext } from './context.ts';
+import { JSON_TARGET_PREFIX, callInput, queryErrorCode, sendError, sendResult } from './protocol.ts';
+import { publish, publishBatch, type BatchEntryInput } from './publish.ts';
+import type { Signer } from './signing.ts';
+import {
+  confirmSubscription,
+  getSubscriptionAttributes,
+  listSubscriptions,
+  listSubscriptionsByTopic,
+  setSubscriptionAttributes,
+  subscribe,
+  unsubscribe,
+} from './subscriptions.ts';
+import { createTopic, deleteTopic, getTopicAttributes, listTopics, setTopicAttributes } from './topics.ts';
+
+type Input = Record<string, unknown>;
+
+const str = (i: Input, k: string): string | undefined => {
+  const v = i[k];
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+};
+
+const strMap = (i: Input, k: string): Record<string, string> => {
+  const v = i[k];
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
+  return Object.fromEntries(Object.entries(v).map(([a, b]) => [a, typeof b === 'string' ? b : JSON.stringify(b)]));
+};
+
+const list = (i: Input, k: string): Input[] => {
+  const v = i[k];
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null ? (x as Input) : {})) : [];
+};
+
+function messageAttributes(i: Input, k: string): Record<string, MessageAttributeValue> {
+  const v = i[k];
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const [name, raw] of Object.entries(v as Record<string, Input>)) {
+    const a = raw ?? {};
+    out[name] = {
+      DataType: str(a, 'DataType') ?? '',
+      ...(str(a, 'StringValue') !== undefined ? { StringValue: str(a, 'StringValue') } : {}),
+      ...(str(a, 'BinaryValue') !== undefined ? { BinaryValue: str(a, 'BinaryValue') } : {}),
+    };
+  }
+  return out;
+}
+
+const batchEntry = (e: Input): BatchEntryInput => ({
+  id: str(e, 'Id'),
+  message: str(e, 'Message'),
+  subject: str(e, 'Subject'),
+  messageStructure: str(e, 'MessageStructure'),
+  attributes: messageAttributes(e, 'MessageAttributes'),
+  messageGroupId: str(e, 'MessageGroupId'),
+  messageDeduplicationId: str(e, 'MessageDeduplicationId'),
+});
+
+type Action = (ops: OpsContext, i: Input) => object | void;
+
+const ACTIONS: Record<string, Action> = {
+  CreateTopic: (o, i) => {
+    const attributes = strMap(i, 'Attributes');
+    const dpp = str(i, 'DataProtectionPolicy');
+    return createTopic(o, { name: str(i, 'Name'), attributes: dpp ? { ...attributes, DataProtectionPolicy: dpp } : attributes });
+  },
+  ListTopics: (o, i) => listTopics(o, str(i, 'NextToken')),
+  GetTopicAttributes: (o, i) => getTopicAttributes(o, str(i, 'TopicArn')),
+  SetTopicAttributes: (o, i) =>
+    setTopicAttributes(o, str(i, 'TopicArn'), str(i, 'AttributeName'), str(i, 'AttributeValue')),
+  DeleteTopic: (o, i) => deleteTopic(o, str(i, 'TopicArn')),
+  Subscribe: (o, i) =>
+    subscribe(o, {
+      topicArn: str(i, 'TopicArn'),
+      protocol: str(i, 'Protocol'),
+      endpoint: str(i, 'Endpoint'),
+      attributes: strMap(i, 'Attributes'),
+      returnSubscriptionArn: str(i, 'ReturnSubscriptionArn') === 'true',
+    }),
+  ConfirmSubscription: (o, i) =>
+    confirmSubscription(o, {
+      topicArn: str(i, 'TopicArn'),
+      token: str(i, 'Token'),
+      authenticateOnUnsubscribe: str(i, 'AuthenticateOnUnsubscribe'),
+    }),
+  Unsubscribe: (o, i) => unsubscribe(o, str(i, 'SubscriptionArn')),
+  ListSubscriptions: (o, i) => listSubscriptions(o, str(i, 'NextToken')),
+  ListSubscriptionsByTopic: (o, i) => listSubscriptionsByTopic(o, str(i, 'TopicArn'), str(i, 'NextToken')),
+  GetSubscriptionAttributes: (o, i) => getSubscriptionAttributes(o, str(i, 'SubscriptionArn')),
+  SetSubscriptionAttributes: (o, i) =>
+    setSubscriptionAttributes(o, str(i, 'SubscriptionArn'), str(i, 'AttributeName'), str(i, 'AttributeValue')),
+  Publish: (o, i) =>
+    publish(o, {
+      topicArn: str(i, 'TopicArn'),
+      targetArn: str(i, 'TargetArn'),
+      phoneNumber: str(i, 'PhoneNumber'),
+      message: str(i, 'Message'),
+      subject: str(i, 'Subject'),
+      messageStructure: str(i, 'MessageStructure'),
+      attributes: messageAttributes(i, 'MessageAttributes'),
+      messageGroupId: str(i, 'MessageGroupId'),
+      messageDeduplicationId: str(i, 'MessageDeduplicationId'),
+    }),
+  PublishBatch: (o, i) =>
+    publishBatch(o, str(i, 'TopicArn'), list(i, 'PublishBatchRequestEntries').map(batchEntry), queryErrorCode),
+};
+
+export const SNS_ACTIONS = Object.keys(ACTIONS);
+
+async function handle(ops: OpsContext, call: AwsCall): Promise<FastifyReply> {
+  const action = ACTIONS[call.action];
+  if (!action) throw new GustError('GUST_UNKNOWN_OPERATION', `Unknown SNS action ${call.action}`);
+  const result = action(ops, callInput(call));
+  return sendResult(call, (result ?? undefined) as Record<string, unknown> | undefined);
+}
+
+export function registerSnsApi(ctx: ServiceContext, ops: OpsContext, signer: Signer): void {
+  ctx.aws.register({
+    name: 'sns',
+    targetPrefix: JSON_TARGET_PREFIX,
+    actions: SNS_ACTIONS,
+    handle: (call) => handle(ops, call),
+    renderError: (call, err) => sendError(call, err),
+  });
+
+  // The URLs SNS puts in messages are plain GETs with query parameters.
+  const GET_ACTIONS = new Set(['ConfirmSubscription', 'Unsubscribe']);
+  ctx.app.get('/sns/', async (req: FastifyRequest, reply: FastifyReply) => {
+    const params = Object.fromEntries(new URLSearchParams(req.url.split('?')[1] ?? ''));
+    const call: AwsCall = { protocol: 'query', action: params.Action ?? '', params, req, reply };
+    try {
+      if (!GET_ACTIONS.has(call.action)) {
+        throw new GustError('GUST_SNS_INVALID_PARAMETER', `Invalid parameter: Action ${call.action} is not available by GET`);
+      }
+      return await handle(ops, call);
+    } catch (e) {
+      if (e instanceof GustError) return sendError(call, e);
+      throw e;
+    }
+  });
+  ctx.app.get('/sns/:file', async (req: FastifyRequest, reply: FastifyReply) => {
+    const { file } = req.params as { file: string };
+    if (file !== signer.certificateFile) throw new GustError('GUST_SNS_NOT_FOUND', `No such file: ${file}`);
+    return reply.type('application/x-x509-ca-cert').send(signer.certificatePem);
+  });
+}

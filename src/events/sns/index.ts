@@ -1,0 +1,107 @@
+/**
+ * The SNS-compatible service ('sns'): topics, subscriptions (Lambda, SQS, HTTP/S) and durable
+ * fan-out with retries. Also the TopicSink other services publish through, and the `arn:aws:sns:`
+ * destination of asynchronous invocations. Modules: store (tables), protocol/xml (wire formats),
+ * api (actions and GET routes), topics/subscriptions/publish (operations), filter-policy,
+ * envelope/signing (what subscribers receive), delivery/targets/http-endpoint (the worker).
+ */
+import type { GustService, ServiceContext } from '../../services.ts';
+import type { MessageAttributeValue, QueueSink, TopicSink } from '../contracts.ts';
+import { registerSnsApi } from './api.ts';
+import { isFifoTopic } from './attributes.ts';
+import type { OpsContext } from './context.ts';
+import { DeliveryWorker } from './delivery.ts';
+import type { EnvelopeContext } from './envelope.ts';
+import { loadSnsOptions } from './options.ts';
+import { publishInternal } from './publish.ts';
+import { Signer, createSigningMaterial } from './signing.ts';
+import { SnsStore } from './store.ts';
+import { createTargets, sendToQueue, type TargetDeps } from './targets.ts';
+
+export class SnsService implements GustService, TopicSink {
+  readonly name = 'sns';
+  private ops?: OpsContext;
+  private worker?: DeliveryWorker;
+
+  setup(ctx: ServiceContext): void {
+    const options = loadSnsOptions();
+    const store = new SnsStore(ctx.store.db);
+    const signer = new Signer(store.signingMaterial(() => createSigningMaterial()));
+    const ops: OpsContext = {
+      store,
+      region: ctx.config.region,
+      accountId: ctx.config.accountId,
+      wake: () => this.worker?.wake(),
+    };
+    const deps: TargetDeps = {
+      enqueueInvocation: (name, qualifier, payload) => ctx.asyncQueue.enqueue(name, qualifier, payload),
+      sqs: () => {
+        const s = ctx.service<QueueSink & GustService>('sqs');
+        return typeof s?.sendMessageByArn === 'function' ? s : undefined;
+      },
+      envelope: (topic): EnvelopeContext => ({
+        signer,
+        baseUrl: ctx.url(),
+        signatureVersion: topic.attributes.SignatureVersion === '2' ? '2' : '1',
+      }),
+      httpTimeoutMs: options.httpTimeoutMs,
+    };
+    this.ops = ops;
+    this.worker = new DeliveryWorker({
+      store,
+      targets: createTargets(deps),
+      deadLetter: (job) => {
+        const policy = job.sub.attributes.RedrivePolicy;
+        if (!policy) return false;
+        const dlq = (JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn;
+        return sendToQueue(deps, dlq, job).ok;
+      },
+      pollMs: options.pollMs,
+      retryUnitMs: options.retryUnitMs,
+      concurrency: options.concurrency,
+      log: (m) => ctx.log(m),
+    });
+    registerSnsApi(ctx, ops, signer);
+    ctx.destinations.register('sns', /^arn:aws[a-zA-Z-]*:sns:/, async (arn, record) => {
+      this.publishRecord(arn, record);
+    });
+  }
+
+  start(): void {
+    this.worker?.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.stop();
+  }
+
+  publishByArn(
+    topicArn: string,
+    message: string,
+    attributes: Record<string, MessageAttributeValue> = {},
+    subject?: string,
+  ): string {
+    return publishInternal(this.requireOps(), topicArn, { message, attributes, subject }).MessageId;
+  }
+
+  /** An asynchronous invocation record to a topic (FIFO topics: grouped by function, deduplicated by request). */
+  private publishRecord(topicArn: string, record: unknown): void {
+    const ops = this.requireOps();
+    const topic = ops.store.getTopic(topicArn);
+    const ctx = (record as { requestContext?: { requestId?: string; functionArn?: string; condition?: string } })
+      .requestContext;
+    const fifo =
+      topic && isFifoTopic(topic)
+        ? {
+            messageGroupId: (ctx?.functionArn ?? 'gust').replace(/[^\x21-\x7e]/g, '').slice(0, 128),
+            messageDeduplicationId: `${ctx?.requestId ?? ''}-${ctx?.condition ?? ''}`.slice(0, 128),
+          }
+        : {};
+    publishInternal(ops, topicArn, { message: JSON.stringify(record), attributes: {}, ...fifo });
+  }
+
+  private requireOps(): OpsContext {
+    if (!this.ops) throw new Error('the SNS service is not set up');
+    return this.ops;
+  }
+}
