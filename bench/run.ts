@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const startedAt = new Date().toISOString();
   const machine = describeMachine(REPO);
+  const foreignAll = foreignCpu();
   log(`${machine.nproc} × ${machine.cpuModel}, node ${machine.node}, python ${machine.python}`);
 
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-bench-'));
@@ -156,11 +157,14 @@ async function main(): Promise<void> {
   );
   onCleanup('echo server', async () => void (await stopChild(echo, 2000)));
   const baseUrl = `http://127.0.0.1:${match[1]}/`;
-  const base = await loadSeries(baseUrl);
+  const base = await loadSeries(baseUrl, { server: () => [echo.pid] });
   await stopChild(echo, 2000);
 
   log('gust: POST /2015-03-31/functions/node-hello/invocations');
-  const gustRuns = await loadSeries(`${gust.url}/2015-03-31/functions/node-hello/invocations`);
+  const gustRuns = await loadSeries(`${gust.url}/2015-03-31/functions/node-hello/invocations`, {
+    server: () => [gust.pid],
+    environments: () => envPids(gust, 'node-hello'),
+  });
   const warm: WarmPair[] = [10, 1].map((c) => {
     const b = base.get(c)!;
     const g = gustRuns.get(c)!;
@@ -192,6 +196,13 @@ async function main(): Promise<void> {
   const idleRss = FUNCTIONS.map((fn) => idleMemory(gust, fn.name, fn.label));
   const serverRssMb = memoryOf(gust.pid).rss / 2 ** 20;
 
+  const otherCpuCores = foreignAll();
+  if (otherCpuCores > 0.25) {
+    warnings.push(
+      `other processes used ${otherCpuCores} CPU cores on average during this run (of ${machine.nproc}): ` +
+        'throughput and latency figures are depressed accordingly; rerun on an idle machine',
+    );
+  }
   log('stopping gust');
   await gust.stop();
   log('stopped');
@@ -200,6 +211,7 @@ async function main(): Promise<void> {
     wallSeconds: Math.round((performance.now() - t0) / 100) / 10,
     machine,
     gust: { memoryLimits: gust.memoryLimits, serverRssMb: Math.round(serverRssMb * 10) / 10 },
+    otherCpuCores,
     settings: {
       coldSamples: COLD_SAMPLES,
       loadSeconds: LOAD_S,
@@ -300,11 +312,11 @@ async function coldStarts(lambda: LambdaClient, gust: GustChild, name: string, l
 }
 
 /** Warm-up, then -c 10 and -c 1 for LOAD_S seconds each. */
-async function loadSeries(url: string): Promise<Map<number, LoadResult>> {
+async function loadSeries(url: string, cpu: Record<string, () => number[]>): Promise<Map<number, LoadResult>> {
   const out = new Map<number, LoadResult>();
   await load({ url, body: EVENT, connections: 10, durationS: WARMUP_S });
   for (const c of [10, 1]) {
-    const r = await load({ url, body: EVENT, connections: c, durationS: LOAD_S });
+    const r = await load({ url, body: EVENT, connections: c, durationS: LOAD_S, cpu });
     log(`  -c ${c}: ${r.reqPerSec} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`);
     out.set(c, r);
   }

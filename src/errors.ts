@@ -143,7 +143,8 @@ export const ERROR_CODES = {
     kind: 'user',
     status: 400,
     awsType: 'InvalidParameter',
-    description: 'SNS: a request parameter is missing or invalid (names, ARNs, attributes, filter policies, FIFO rules).',
+    description:
+      'SNS: a request parameter is missing or invalid (names, ARNs, attributes, filter policies, FIFO rules).',
   },
   GUST_SNS_INVALID_PARAMETER_VALUE: {
     kind: 'user',

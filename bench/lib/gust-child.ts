@@ -65,24 +65,35 @@ export async function startGustChild(
         process.stderr.write(
           `bench: gust serve did not stop cleanly (${how}, ${leftovers.length} environment group(s) killed)\n`,
         );
-        removeCgroups(child.pid);
       }
+      // Gust removes its cgroups on a graceful stop, but not always every environment's: finish the job.
+      const left = removeCgroups(child.pid);
+      if (left) process.stderr.write(`bench: removed ${left} cgroup(s) gust serve left behind\n`);
     })());
   onCleanup('gust serve', stop);
   return { url: match[1]!, pid: child.pid, memoryLimits: match[2]!, child, stop };
 }
 
-/** Gust names its cgroup root `gust-<pid>` (src/sandbox/cgroup.ts); remove it if a killed server left it. */
-function removeCgroups(pid: number): void {
+/**
+ * Gust names its cgroup root `gust-<pid>` (src/sandbox/cgroup.ts); remove what a stopped server
+ * left (empty cgroups only: rmdir refuses one with processes). Returns how many were removed.
+ */
+function removeCgroups(pid: number): number {
+  let n = 0;
   for (const root of [`/sys/fs/cgroup/memory/gust-${pid}`, `/sys/fs/cgroup/gust-${pid}`]) {
     if (!fs.existsSync(root)) continue;
     try {
       for (const d of fs.readdirSync(root, { withFileTypes: true })) {
-        if (d.isDirectory()) fs.rmdirSync(path.join(root, d.name));
+        if (d.isDirectory()) {
+          fs.rmdirSync(path.join(root, d.name));
+          n++;
+        }
       }
       fs.rmdirSync(root);
+      n++;
     } catch (e) {
       process.stderr.write(`bench: could not remove ${root}: ${(e as Error).message}\n`);
     }
   }
+  return n;
 }

@@ -4,7 +4,7 @@
  * collected from the 'response' event and summarised here.
  */
 import autocannon from 'autocannon';
-import { foreignCpu } from './procs.ts';
+import { cpuTicks, foreignCpu } from './procs.ts';
 import { Samples, summarize, type Summary } from './stats.ts';
 
 export interface LoadResult {
@@ -18,6 +18,8 @@ export interface LoadResult {
   timeouts: number;
   /** CPU cores used by other processes on the machine meanwhile (noise indicator). */
   foreignCpuCores: number;
+  /** CPU time per request of the processes in `LoadSpec.cpu` (µs), from /proc (10 ms resolution). */
+  cpuUsPerRequest: Record<string, number>;
 }
 
 export interface LoadSpec {
@@ -26,11 +28,18 @@ export interface LoadSpec {
   connections: number;
   durationS: number;
   headers?: Record<string, string>;
+  /** Process groups whose CPU time to account per request, e.g. { server: () => [pid] }. */
+  cpu?: Record<string, () => number[]>;
+}
+
+function ticksOf(groups: Record<string, () => number[]>): Map<string, Map<number, number>> {
+  return new Map(Object.entries(groups).map(([k, pids]) => [k, new Map(pids().map((p) => [p, cpuTicks(p)]))]));
 }
 
 export function load(spec: LoadSpec): Promise<LoadResult> {
   const samples = new Samples();
   const foreign = foreignCpu();
+  const cpuBefore = ticksOf(spec.cpu ?? {});
   return new Promise((resolve, reject) => {
     const inst = autocannon(
       {
@@ -44,6 +53,14 @@ export function load(spec: LoadSpec): Promise<LoadResult> {
       },
       (err: unknown, r: autocannon.Result) => {
         if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+        const cpuAfter = ticksOf(spec.cpu ?? {});
+        const cpuUsPerRequest: Record<string, number> = {};
+        for (const [k, after] of cpuAfter) {
+          const before = cpuBefore.get(k)!;
+          let ticks = 0;
+          for (const [p, t] of after) ticks += Math.max(0, t - (before.get(p) ?? 0));
+          cpuUsPerRequest[k] = Math.round((ticks * 10_000) / Math.max(1, r.requests.total));
+        }
         resolve({
           connections: spec.connections,
           durationS: r.duration,
@@ -54,6 +71,7 @@ export function load(spec: LoadSpec): Promise<LoadResult> {
           errors: r.errors,
           timeouts: r.timeouts,
           foreignCpuCores: foreign(),
+          cpuUsPerRequest,
         });
       },
     );

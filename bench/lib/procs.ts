@@ -195,8 +195,8 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** utime + stime of one process, in clock ticks. */
-function cpuTicks(pid: number): number {
+/** utime + stime of one process, in clock ticks (USER_HZ = 100 on Linux). */
+export function cpuTicks(pid: number): number {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');

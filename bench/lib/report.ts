@@ -40,6 +40,8 @@ export interface Results {
   wallSeconds: number;
   machine: Machine;
   gust: { memoryLimits: string; serverRssMb: number };
+  /** CPU cores used by processes outside the bench, averaged over the run (0 = idle machine). */
+  otherCpuCores: number;
   settings: { coldSamples: number; loadSeconds: number; warmupSeconds: number; sdkSequentialInvokes: number };
   cold: ColdResult[];
   warm: WarmPair[];
@@ -116,6 +118,8 @@ export function resultsMarkdown(r: Results): string {
       ratio ? x(ratio.reqPerSec) : '',
       ratio ? x(ratio.p50) : '',
       ratio ? x(ratio.p99) : '',
+      String(l.cpuUsPerRequest.server ?? ''),
+      String(l.cpuUsPerRequest.environments ?? ''),
       String(l.non2xx + l.errors),
       f(l.foreignCpuCores, 2),
     ];
@@ -133,11 +137,13 @@ export function resultsMarkdown(r: Results): string {
         'req/s ratio',
         'p50 ratio',
         'p99 ratio',
+        'server CPU µs/req',
+        'env CPU µs/req',
         'errors',
         'other CPU',
       ],
       rows,
-      [false, true, true, true, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true, true, true, true],
     ),
   );
   const s = r.sdkSequential.clientMs;
@@ -165,6 +171,10 @@ export function resultsMarkdown(r: Results): string {
   );
   parts.push(`Gust server process RSS at the end of the run: ${f(r.gust.serverRssMb)} MB.`);
   parts.push(
+    '"server CPU µs/req" = CPU time (user + system, from /proc) of the server process per request: the echo ' +
+      'server, or Gust\'s control process; "env CPU µs/req" = of the function\'s environment processes.',
+  );
+  parts.push(
     '"other CPU" = CPU cores used by processes outside the bench (other users of the machine) during that ' +
       'measurement, from /proc; anything well above 0 makes that row noisy.',
   );
@@ -189,7 +199,7 @@ export function updateDocs(file: string, r: Results): void {
     '',
     machineMarkdown(r.machine, r.gust.memoryLimits),
     '',
-    `### Results (one run, ${Math.round(r.wallSeconds)} s wall time)`,
+    `### Results (one run, ${Math.round(r.wallSeconds)} s wall time, other processes used ${r.otherCpuCores} CPU cores on average)`,
     '',
     resultsMarkdown(r),
     '',

@@ -124,7 +124,7 @@ export function formatCost(r: BillingReport, o: Pick<CostOptions, 'serverPrice' 
   const serverMonthly = o.serverPrice * o.serverHours;
   out.push('');
   out.push(
-    `Always-on server: ${money(o.serverPrice)}/h x ${o.serverHours} h = ${money(serverMonthly)}/month ` +
+    `Always-on server: $${o.serverPrice}/h x ${o.serverHours} h = ${money(serverMonthly)}/month ` +
       `(Lambda side: monthly free tier included, on-demand prices)`,
   );
   const monthScale = (HOURS_PER_MONTH * 3_600_000) / (r.until - r.since);

@@ -379,6 +379,7 @@ describe('telemetry', () => {
     })();
     await invoke(t, 'tm-json', { action: 'log' });
     assert.ok(await waitFor(() => seen.length > 0, 5000));
+
     await new Promise((r) => setTimeout(r, 200));
     await reader.cancel();
     await reading;

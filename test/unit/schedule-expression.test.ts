@@ -239,7 +239,14 @@ describe('at expressions', () => {
 
 describe('other input', () => {
   it('refuses anything that is not rate(), cron() or at()', () => {
-    for (const e of ['', 'every 5 minutes', '0 10 * * ?', 'cron 0 10 * * ? *', 'schedule(rate(1 minute))', 'x'.repeat(300)]) {
+    for (const e of [
+      '',
+      'every 5 minutes',
+      '0 10 * * ?',
+      'cron 0 10 * * ? *',
+      'schedule(rate(1 minute))',
+      'x'.repeat(300),
+    ]) {
       assertInvalid(e);
     }
   });

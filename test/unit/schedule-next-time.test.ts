@@ -175,9 +175,18 @@ describe('cron semantics', () => {
   });
 
   it('is minute-exact: an occurrence equal to `after` is not next; milliseconds are ignored', () => {
-    assert.equal(iso(nextAfter(timing('cron(* * * * ? *)'), T('2026-01-01T00:00:00.000Z'))), '2026-01-01T00:01:00.000Z');
-    assert.equal(iso(nextAfter(timing('cron(* * * * ? *)'), T('2026-01-01T00:00:59.999Z'))), '2026-01-01T00:01:00.000Z');
-    assert.equal(iso(firstAtOrAfter(timing('cron(* * * * ? *)'), T('2026-01-01T00:00:00Z'))), '2026-01-01T00:00:00.000Z');
+    assert.equal(
+      iso(nextAfter(timing('cron(* * * * ? *)'), T('2026-01-01T00:00:00.000Z'))),
+      '2026-01-01T00:01:00.000Z',
+    );
+    assert.equal(
+      iso(nextAfter(timing('cron(* * * * ? *)'), T('2026-01-01T00:00:59.999Z'))),
+      '2026-01-01T00:01:00.000Z',
+    );
+    assert.equal(
+      iso(firstAtOrAfter(timing('cron(* * * * ? *)'), T('2026-01-01T00:00:00Z'))),
+      '2026-01-01T00:00:00.000Z',
+    );
   });
 });
 
@@ -301,20 +310,19 @@ describe('rate and at', () => {
     assert.equal(nextAfter(t, T('2026-07-01T13:00:00Z')), undefined, 'nothing after it');
     assert.equal(iso(nextAfter(timing('at(2026-07-01T09:00:00)'), 0)), '2026-07-01T09:00:00.000Z', 'UTC by default');
     // A time in the spring-forward gap happens when the clocks jump past it; a repeated time, the first time.
-    assert.equal(
-      iso(nextAfter(timing('at(2026-03-08T02:30:00)', 'America/New_York'), 0)),
-      '2026-03-08T07:30:00.000Z',
-    );
-    assert.equal(
-      iso(nextAfter(timing('at(2026-11-01T01:30:00)', 'America/New_York'), 0)),
-      '2026-11-01T05:30:00.000Z',
-    );
+    assert.equal(iso(nextAfter(timing('at(2026-03-08T02:30:00)', 'America/New_York'), 0)), '2026-03-08T07:30:00.000Z');
+    assert.equal(iso(nextAfter(timing('at(2026-11-01T01:30:00)', 'America/New_York'), 0)), '2026-11-01T05:30:00.000Z');
   });
 });
 
 describe('occurrencesBetween', () => {
   it('lists every occurrence of a short range', () => {
-    const r = occurrencesBetween(timing('cron(0 * * * ? *)'), T('2026-01-01T00:00:00Z'), T('2026-01-01T03:30:00Z'), 100);
+    const r = occurrencesBetween(
+      timing('cron(0 * * * ? *)'),
+      T('2026-01-01T00:00:00Z'),
+      T('2026-01-01T03:30:00Z'),
+      100,
+    );
     assert.deepEqual(r.times.map(iso), [
       '2026-01-01T00:00:00.000Z',
       '2026-01-01T01:00:00.000Z',
@@ -331,7 +339,12 @@ describe('occurrencesBetween', () => {
     assert.equal(iso(r.times[99]), '2026-01-01T00:00:00.000Z');
     assert.equal(iso(r.times[0]), '2025-12-31T22:21:00.000Z');
     assert.equal(r.dropped, true);
-    const c = occurrencesBetween(timing('cron(0/5 * * * ? *)'), T('2020-01-01T00:00:00Z'), T('2026-01-01T00:00:00Z'), 3);
+    const c = occurrencesBetween(
+      timing('cron(0/5 * * * ? *)'),
+      T('2020-01-01T00:00:00Z'),
+      T('2026-01-01T00:00:00Z'),
+      3,
+    );
     assert.deepEqual(c.times.map(iso), [
       '2025-12-31T23:50:00.000Z',
       '2025-12-31T23:55:00.000Z',
@@ -343,7 +356,11 @@ describe('occurrencesBetween', () => {
 
   it('reports nothing dropped when the range holds at most `max`', () => {
     const r = occurrencesBetween(timing('cron(0 0 1 * ? *)'), T('2025-10-15T00:00:00Z'), T('2026-01-15T00:00:00Z'), 3);
-    assert.deepEqual(r.times.map(iso), ['2025-11-01T00:00:00.000Z', '2025-12-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z']);
+    assert.deepEqual(r.times.map(iso), [
+      '2025-11-01T00:00:00.000Z',
+      '2025-12-01T00:00:00.000Z',
+      '2026-01-01T00:00:00.000Z',
+    ]);
     assert.equal(r.dropped, false);
   });
 });

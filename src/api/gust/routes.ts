@@ -73,6 +73,7 @@ export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache' });
+    res.flushHeaders(); // the client sees the stream open even when there is no history yet
     for (const r of records) res.write(JSON.stringify(r) + '\n');
     const unsubscribe = d.logs.subscribe((batch) => {
       for (const r of batch) if (matches(r, query)) res.write(JSON.stringify(r) + '\n');

@@ -3,19 +3,30 @@
  * framework on the hot path). It serves the HTTP API routes and Lambda function URLs
  * (`/lambda-url/<url-id>/...`, or any path with Host `<url-id>.lambda-url.<region>.on.aws`):
  * CORS preflight, route selection from the in-memory table, the payload 2.0 event, the invocation,
- * and the response mapping, with API Gateway's / Lambda's error answers:
+ * and the response mapping.
  *
- * | outcome                                   | route                                | function URL                    |
- * |-------------------------------------------|--------------------------------------|---------------------------------|
- * | no route / unknown URL                    | 404 {"message":"Not Found"}          | 403 {"Message":null}            |
- * | body over 10 MB, or event over 6 MB       | 413 {"message":"Request Entity Too Large"} | same                      |
- * | function error (incl. Sandbox.Timedout) or malformed response | 502 {"message":"Internal Server Error"} | 502 Internal Server Error (text) |
- * | throttled (concurrency limit)             | 500 {"message":"Internal Server Error"} | 429 {"message":"Too Many Requests"} |
- * | integration timeout (route timeoutMs)     | 503 {"message":"Service Unavailable"} | -                              |
- * | function missing, other invoke failure    | 500 {"message":"Internal Server Error"} | same                         |
- * | server shutting down                      | 503 {"message":"Service Unavailable"} | same                           |
+ * Error answers, and where they come from:
+ * - No route: 404 {"message":"Not Found"} (API Gateway HTTP API routing docs). Unknown function
+ *   URL: 403 {"Message":null} with x-amzn-ErrorType AccessDeniedException (what AWS answers, as
+ *   recorded by LocalStack's AWS-validated tests).
+ * - Function error (including Sandbox.Timedout, crashes, OOM) or a malformed response: routes 502
+ *   {"message":"Internal Server Error"} (Lambda developer guide, "Handling Lambda errors with an
+ *   API Gateway API"); function URLs 502 with the text body "Internal Server Error" (AWS, as above).
+ * - Throttled (reserved/account concurrency): routes 500 {"message":"Internal Server Error"} (same
+ *   guide: "If the Lambda API rejects the invocation request, API Gateway returns a 500"); API
+ *   Gateway's own 429 is for its stage/route throttling, which Gust does not have. Function URLs
+ *   429 (Lambda guide, "Throttling function URLs"; the body is undocumented: {"message":"Too Many
+ *   Requests"}).
+ * - Integration timeout (a route's timeoutMs, 50..30000, default 30000): 503 {"message":"Service
+ *   Unavailable"}, as HTTP APIs answer; the invocation itself runs to completion. Function URLs
+ *   have no integration timeout (the function's own timeout applies).
+ * - Body over 10 MB (HTTP API payload quota), or an event over Lambda's 6 MB invoke limit:
+ *   413 {"message":"Request Entity Too Large"} (Gust choice for the latter: API Gateway would
+ *   answer 500 for a rejected invocation).
+ * - Function missing, other rejected invocations: 500 {"message":"Internal Server Error"}.
+ *   Server shutting down: 503 {"message":"Service Unavailable"}.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GustError, isGustError } from '../../errors.ts';
@@ -28,7 +39,7 @@ import {
   type CorsConfig,
   type Headers,
 } from './cors.ts';
-import { buildEvent, traceRoot, type HttpRequestInfo } from './event.ts';
+import { buildEvent, pooledRandom, traceRoot, type HttpRequestInfo } from './event.ts';
 import type { FunctionUrls } from './function-urls.ts';
 import { jsonMessage, mapLambdaResult, type HttpResponse } from './response.ts';
 import { safeDecode } from './route-key.ts';
@@ -80,7 +91,7 @@ const URL_NOT_FOUND = (): HttpResponse => ({
 });
 
 /** API Gateway style request id, e.g. `JKJaXmPLvHcESHA=`. */
-const apigwRequestId = (): string => randomBytes(11).toString('base64');
+const apigwRequestId = (): string => pooledRandom(11).toString('base64');
 
 class TimedOut extends Error {}
 
@@ -99,7 +110,9 @@ export class Gateway {
         else res.destroy();
       });
     });
+    // Idle keep-alive connections stay open a minute (as load balancers expect); headers must arrive sooner.
     server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
         reject(

@@ -4,7 +4,11 @@
  * expression.ts, next-time.ts, catch-up.ts, store.ts, runner.ts, schedules.ts, api.ts and
  * scheduler-api.ts for the parts.
  */
-import type { GustService, ServiceContext } from '../../services.ts';
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import type { GustConfig } from '../../config.ts';
+import type { DeadLetter } from '../../control/model.ts';
+import type { Registry } from '../../control/registry.ts';
 import { registerScheduleRoutes } from './api.ts';
 import { registerSchedulerApi } from './scheduler-api.ts';
 import { ScheduleRunner, systemClock, type Clock, type RunnerOptions } from './runner.ts';
@@ -17,7 +21,22 @@ export interface SchedulesServiceOptions {
   runner?: Pick<RunnerOptions, 'cap' | 'maxSleepMs' | 'retryMs' | 'afterEnqueue'>;
 }
 
-export class SchedulesService implements GustService {
+/**
+ * The part of ServiceContext (src/services.ts) this service uses, declared structurally because
+ * services.ts imports this module (no dependency cycle).
+ */
+export interface SchedulesServiceContext {
+  config: GustConfig;
+  app: FastifyInstance;
+  /** `db` must be the database the async queue writes to (one transaction per fire). */
+  store: { db: Database.Database; asyncQueue: { deadLetter(id: string, d: DeadLetter): void } };
+  registry: Registry;
+  asyncQueue: { enqueue(functionName: string, qualifier: string | undefined, payload: Buffer): string };
+  log(msg: string): void;
+}
+
+/** A GustService (src/services.ts) named 'schedules'. */
+export class SchedulesService {
   readonly name = 'schedules';
   private _runner?: ScheduleRunner;
   private _schedules?: Schedules;
@@ -34,7 +53,7 @@ export class SchedulesService implements GustService {
     return this._runner;
   }
 
-  setup(ctx: ServiceContext): void {
+  setup(ctx: SchedulesServiceContext): void {
     const clock = this.opts.clock ?? systemClock;
     const account = { region: ctx.config.region, accountId: ctx.config.accountId };
     const store = new ScheduleStore(ctx.store.db);

@@ -5,11 +5,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AwsCall } from '../../api/aws-dispatch.ts';
 import { GustError } from '../../errors.ts';
-import type { ServiceContext } from '../../services.ts';
 import type { MessageAttributeValue } from '../contracts.ts';
 import type { OpsContext } from './context.ts';
 import { JSON_TARGET_PREFIX, callInput, queryErrorCode, sendError, sendResult } from './protocol.ts';
 import { publish, publishBatch, type BatchEntryInput } from './publish.ts';
+import type { SnsServiceContext } from './service-context.ts';
 import type { Signer } from './signing.ts';
 import {
   confirmSubscription,
@@ -71,7 +71,10 @@ const ACTIONS: Record<string, Action> = {
   CreateTopic: (o, i) => {
     const attributes = strMap(i, 'Attributes');
     const dpp = str(i, 'DataProtectionPolicy');
-    return createTopic(o, { name: str(i, 'Name'), attributes: dpp ? { ...attributes, DataProtectionPolicy: dpp } : attributes });
+    return createTopic(o, {
+      name: str(i, 'Name'),
+      attributes: dpp ? { ...attributes, DataProtectionPolicy: dpp } : attributes,
+    });
   },
   ListTopics: (o, i) => listTopics(o, str(i, 'NextToken')),
   GetTopicAttributes: (o, i) => getTopicAttributes(o, str(i, 'TopicArn')),
@@ -123,7 +126,7 @@ async function handle(ops: OpsContext, call: AwsCall): Promise<FastifyReply> {
   return sendResult(call, (result ?? undefined) as Record<string, unknown> | undefined);
 }
 
-export function registerSnsApi(ctx: ServiceContext, ops: OpsContext, signer: Signer): void {
+export function registerSnsApi(ctx: SnsServiceContext, ops: OpsContext, signer: Signer): void {
   ctx.aws.register({
     name: 'sns',
     targetPrefix: JSON_TARGET_PREFIX,
@@ -139,7 +142,10 @@ export function registerSnsApi(ctx: ServiceContext, ops: OpsContext, signer: Sig
     const call: AwsCall = { protocol: 'query', action: params.Action ?? '', params, req, reply };
     try {
       if (!GET_ACTIONS.has(call.action)) {
-        throw new GustError('GUST_SNS_INVALID_PARAMETER', `Invalid parameter: Action ${call.action} is not available by GET`);
+        throw new GustError(
+          'GUST_SNS_INVALID_PARAMETER',
+          `Invalid parameter: Action ${call.action} is not available by GET`,
+        );
       }
       return await handle(ops, call);
     } catch (e) {

@@ -10,7 +10,8 @@ import type { Protocol, Subscription, Topic } from './store.ts';
 
 const invalid = (what: string): GustError => new GustError('GUST_SNS_INVALID_PARAMETER', `Invalid parameter: ${what}`);
 
-const FEEDBACK_ATTR = /^(HTTP|HTTPS|Lambda|SQS|Firehose|Application)(SuccessFeedbackRoleArn|SuccessFeedbackSampleRate|FailureFeedbackRoleArn)$/;
+const FEEDBACK_ATTR =
+  /^(HTTP|HTTPS|Lambda|SQS|Firehose|Application)(SuccessFeedbackRoleArn|SuccessFeedbackSampleRate|FailureFeedbackRoleArn)$/;
 const TOPIC_ATTRS = new Set([
   'DeliveryPolicy',
   'DisplayName',
@@ -61,7 +62,9 @@ export function applyTopicAttributes(
       case 'ContentBasedDeduplication':
         if (!isBool(value)) throw invalid('ContentBasedDeduplication');
         if (!opts.fifo) {
-          throw invalid('ContentBasedDeduplication Reason: Content-based deduplication can only be set for FIFO topics');
+          throw invalid(
+            'ContentBasedDeduplication Reason: Content-based deduplication can only be set for FIFO topics',
+          );
         }
         break;
       case 'SignatureVersion':
@@ -169,7 +172,9 @@ export function applySubscriptionAttributes(
         break;
       case 'FilterPolicyScope':
         if (value !== 'MessageAttributes' && value !== 'MessageBody') {
-          throw invalid('FilterPolicyScope: Invalid filter policy scope, valid values are MessageAttributes and MessageBody');
+          throw invalid(
+            'FilterPolicyScope: Invalid filter policy scope, valid values are MessageAttributes and MessageBody',
+          );
         }
         break;
       case 'DeliveryPolicy':
@@ -212,7 +217,11 @@ export function applySubscriptionAttributes(
   return next;
 }
 
-export function subscriptionAttributesView(s: Subscription, t: Topic | undefined, accountId: string): Record<string, string> {
+export function subscriptionAttributesView(
+  s: Subscription,
+  t: Topic | undefined,
+  accountId: string,
+): Record<string, string> {
   const view: Record<string, string> = {
     ConfirmationWasAuthenticated: s.protocol === 'lambda' || s.protocol === 'sqs' ? 'true' : 'false',
     Owner: accountId,

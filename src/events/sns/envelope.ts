@@ -104,7 +104,11 @@ export function lambdaEvent(msg: StoredMessage, sub: Subscription, ctx: Envelope
 }
 
 /** The message an HTTP/S endpoint receives when subscribed; it confirms with Token or SubscribeURL. */
-export function subscriptionConfirmation(sub: Subscription, token: string, ctx: EnvelopeContext): Record<string, unknown> {
+export function subscriptionConfirmation(
+  sub: Subscription,
+  token: string,
+  ctx: EnvelopeContext,
+): Record<string, unknown> {
   const messageId = randomUUID();
   const timestamp = new Date().toISOString();
   const message =
@@ -122,7 +126,14 @@ export function subscriptionConfirmation(sub: Subscription, token: string, ctx: 
     SignatureVersion: ctx.signatureVersion,
     Signature: ctx.signer.sign(
       'SubscriptionConfirmation',
-      { Message: message, MessageId: messageId, SubscribeURL: url, Timestamp: timestamp, Token: token, TopicArn: sub.topicArn },
+      {
+        Message: message,
+        MessageId: messageId,
+        SubscribeURL: url,
+        Timestamp: timestamp,
+        Token: token,
+        TopicArn: sub.topicArn,
+      },
       ctx.signatureVersion,
     ),
     SigningCertURL: signingCertUrl(ctx.baseUrl, ctx.signer),

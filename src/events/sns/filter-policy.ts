@@ -86,7 +86,8 @@ function compileNode(obj: Record<string, unknown>, scope: FilterPolicyScope, dep
       if (value.length === 0) fail(`Empty arrays are not allowed: "${key}"`);
       node.fields.push({ key, leaves: value.map((c) => compileCondition(c, key)) });
     } else if (isObject(value)) {
-      if (scope === 'MessageAttributes') fail('Filter policy scope MessageAttributes does not support nested filter policy');
+      if (scope === 'MessageAttributes')
+        fail('Filter policy scope MessageAttributes does not support nested filter policy');
       node.fields.push({ key, child: compileNode(value, scope, depth + 1) });
     } else {
       fail(`Match value must be String, number, true, false, or null: "${key}"`);

@@ -5,7 +5,6 @@
  * api (actions and GET routes), topics/subscriptions/publish (operations), filter-policy,
  * envelope/signing (what subscribers receive), delivery/targets/http-endpoint (the worker).
  */
-import type { GustService, ServiceContext } from '../../services.ts';
 import type { MessageAttributeValue, QueueSink, TopicSink } from '../contracts.ts';
 import { registerSnsApi } from './api.ts';
 import { isFifoTopic } from './attributes.ts';
@@ -14,16 +13,18 @@ import { DeliveryWorker } from './delivery.ts';
 import type { EnvelopeContext } from './envelope.ts';
 import { loadSnsOptions } from './options.ts';
 import { publishInternal } from './publish.ts';
+import type { SnsServiceContext } from './service-context.ts';
 import { Signer, createSigningMaterial } from './signing.ts';
 import { SnsStore } from './store.ts';
 import { createTargets, sendToQueue, type TargetDeps } from './targets.ts';
 
-export class SnsService implements GustService, TopicSink {
+/** A GustService (src/services.ts) named 'sns'. */
+export class SnsService implements TopicSink {
   readonly name = 'sns';
   private ops?: OpsContext;
   private worker?: DeliveryWorker;
 
-  setup(ctx: ServiceContext): void {
+  setup(ctx: SnsServiceContext): void {
     const options = loadSnsOptions();
     const store = new SnsStore(ctx.store.db);
     const signer = new Signer(store.signingMaterial(() => createSigningMaterial()));
@@ -36,8 +37,8 @@ export class SnsService implements GustService, TopicSink {
     const deps: TargetDeps = {
       enqueueInvocation: (name, qualifier, payload) => ctx.asyncQueue.enqueue(name, qualifier, payload),
       sqs: () => {
-        const s = ctx.service<QueueSink & GustService>('sqs');
-        return typeof s?.sendMessageByArn === 'function' ? s : undefined;
+        const s = ctx.service('sqs') as Partial<QueueSink> | undefined;
+        return typeof s?.sendMessageByArn === 'function' ? (s as QueueSink) : undefined;
       },
       envelope: (topic): EnvelopeContext => ({
         signer,

@@ -67,16 +67,23 @@ export function validateMessageAttributes(
     }
     if (type.startsWith('Binary')) {
       if (!a.BinaryValue) {
-        throw invalidValue(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+        throw invalidValue(
+          `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,
+        );
       }
       out[name] = { DataType: type, BinaryValue: a.BinaryValue };
       continue;
     }
     const value = a.StringValue;
     if (value === undefined || value === '') {
-      throw invalidValue(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+      throw invalidValue(
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,
+      );
     }
-    if (type.startsWith('Number') && (!/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value) || !Number.isFinite(Number(value)))) {
+    if (
+      type.startsWith('Number') &&
+      (!/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value) || !Number.isFinite(Number(value)))
+    ) {
       throw invalidValue(`Could not cast message attribute '${name}' value to number.`);
     }
     if (type === 'String.Array' || type.startsWith('String.Array.')) {
@@ -87,7 +94,9 @@ export function validateMessageAttributes(
         arr = undefined;
       }
       if (!Array.isArray(arr) || !arr.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))) {
-        throw invalidValue(`The message attribute '${name}' with type 'String.Array' must be a JSON array of strings, numbers, booleans or nulls.`);
+        throw invalidValue(
+          `The message attribute '${name}' with type 'String.Array' must be a JSON array of strings, numbers, booleans or nulls.`,
+        );
       }
     }
     out[name] = { DataType: type, StringValue: value };

@@ -44,7 +44,9 @@ export interface PublishResult {
 export function publish(ctx: OpsContext, input: PublishInput): PublishResult {
   const targets = [input.topicArn, input.targetArn, input.phoneNumber].filter((x) => x !== undefined && x !== '');
   if (targets.length !== 1) {
-    throw invalidParameter('TopicArn or TargetArn Reason: exactly one of TopicArn, TargetArn or PhoneNumber must be specified');
+    throw invalidParameter(
+      'TopicArn or TargetArn Reason: exactly one of TopicArn, TargetArn or PhoneNumber must be specified',
+    );
   }
   if (input.phoneNumber) throw invalidParameter('PhoneNumber Reason: Gust does not send SMS');
   const topic = requireTopic(ctx, input.topicArn || input.targetArn, input.topicArn ? 'TopicArn' : 'TargetArn');
@@ -102,7 +104,13 @@ function publishToTopic(ctx: OpsContext, topic: Topic, input: PublishInput): Pub
     if (receivers.length) {
       store.insertMessage(msg);
       for (const s of receivers) {
-        store.enqueueDelivery({ kind: 'notification', messageId: msg.id, subscriptionArn: s.arn, groupId: msg.groupId, at: now });
+        store.enqueueDelivery({
+          kind: 'notification',
+          messageId: msg.id,
+          subscriptionArn: s.arn,
+          groupId: msg.groupId,
+          at: now,
+        });
       }
     }
     if (fifo && dedupId) store.putDedup(topic.arn, dedupId, msg.id, msg.sequence, now + DEDUP_WINDOW_MS);
@@ -162,13 +170,19 @@ export function publishBatch(
       );
     }
     if (ids.has(e.id)) {
-      throw new GustError('GUST_SNS_BATCH_IDS_NOT_DISTINCT', 'Two or more batch entries in the request have the same Id.');
+      throw new GustError(
+        'GUST_SNS_BATCH_IDS_NOT_DISTINCT',
+        'Two or more batch entries in the request have the same Id.',
+      );
     }
     ids.add(e.id);
   }
   const total = entries.reduce((n, e) => n + messageSize(e.message ?? '', e.attributes), 0);
   if (total > MAX_MESSAGE_BYTES) {
-    throw new GustError('GUST_SNS_BATCH_TOO_LONG', 'The length of all the messages put together is more than the limit.');
+    throw new GustError(
+      'GUST_SNS_BATCH_TOO_LONG',
+      'The length of all the messages put together is more than the limit.',
+    );
   }
   const result: PublishBatchResult = { Successful: [], Failed: [] };
   for (const e of entries) {

@@ -36,7 +36,8 @@ const MANAGED_RETRY_POLICY: RetryPolicy = {
   backoffFunction: 'exponential',
 };
 
-const invalid = (why: string): GustError => new GustError('GUST_SNS_INVALID_PARAMETER', `Invalid parameter: DeliveryPolicy: ${why}`);
+const invalid = (why: string): GustError =>
+  new GustError('GUST_SNS_INVALID_PARAMETER', `Invalid parameter: DeliveryPolicy: ${why}`);
 
 function checkRetryPolicy(p: Record<string, unknown>, path: string): void {
   const int = (name: string, lo: number, hi: number): void => {
@@ -78,7 +79,8 @@ export function parseDeliveryPolicy(json: string, kind: 'topic' | 'subscription'
   const o = v as Record<string, Record<string, unknown> | undefined>;
   if (kind === 'topic') {
     const http = o.http as Record<string, Record<string, unknown>> | undefined;
-    if (http?.defaultHealthyRetryPolicy) checkRetryPolicy(http.defaultHealthyRetryPolicy, 'http.defaultHealthyRetryPolicy');
+    if (http?.defaultHealthyRetryPolicy)
+      checkRetryPolicy(http.defaultHealthyRetryPolicy, 'http.defaultHealthyRetryPolicy');
   } else if (o.healthyRetryPolicy) {
     checkRetryPolicy(o.healthyRetryPolicy, 'healthyRetryPolicy');
   }

@@ -287,10 +287,9 @@ export class SnsStore {
 
   findSubscription(topicArn: string, protocol: string, endpoint: string): Subscription | undefined {
     const r = this.db
-      .prepare<
-        [string, string, string],
-        SubRow
-      >('SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND protocol = ? AND endpoint = ?')
+      .prepare<[string, string, string], SubRow>(
+        'SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND protocol = ? AND endpoint = ?',
+      )
       .get(topicArn, protocol, endpoint);
     return r && toSub(r);
   }
@@ -319,7 +318,9 @@ export class SnsStore {
   }
 
   setToken(arn: string, token: string, expiresAt: number): void {
-    this.db.prepare('UPDATE sns_subscriptions SET token = ?, token_expires_at = ? WHERE arn = ?').run(token, expiresAt, arn);
+    this.db
+      .prepare('UPDATE sns_subscriptions SET token = ?, token_expires_at = ? WHERE arn = ?')
+      .run(token, expiresAt, arn);
   }
 
   confirm(arn: string, attributes: Record<string, string>): void {
@@ -360,10 +361,9 @@ export class SnsStore {
   listSubscriptions(after: string | undefined, limit: number, topicArn?: string): Subscription[] {
     const rows = topicArn
       ? this.db
-          .prepare<
-            [string, string, number],
-            SubRow
-          >('SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND arn > ? ORDER BY arn LIMIT ?')
+          .prepare<[string, string, number], SubRow>(
+            'SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND arn > ? ORDER BY arn LIMIT ?',
+          )
           .all(topicArn, after ?? '', limit)
       : this.db
           .prepare<[string, number], SubRow>('SELECT * FROM sns_subscriptions WHERE arn > ? ORDER BY arn LIMIT ?')
@@ -440,11 +440,15 @@ export class SnsStore {
   complete(id: number): void {
     this.tx(() => {
       const r = this.db
-        .prepare<[number], { message_id: string | null }>('DELETE FROM sns_deliveries WHERE id = ? RETURNING message_id')
+        .prepare<[number], { message_id: string | null }>(
+          'DELETE FROM sns_deliveries WHERE id = ? RETURNING message_id',
+        )
         .get(id);
       if (r?.message_id) {
         this.db
-          .prepare('DELETE FROM sns_messages WHERE id = ? AND NOT EXISTS (SELECT 1 FROM sns_deliveries WHERE message_id = ?)')
+          .prepare(
+            'DELETE FROM sns_messages WHERE id = ? AND NOT EXISTS (SELECT 1 FROM sns_deliveries WHERE message_id = ?)',
+          )
           .run(r.message_id, r.message_id);
       }
     });
@@ -491,7 +495,11 @@ export class SnsStore {
 
   // ---- FIFO deduplication ----
 
-  findDedup(topicArn: string, dedupId: string, now: number): { messageId: string; sequence: string | null } | undefined {
+  findDedup(
+    topicArn: string,
+    dedupId: string,
+    now: number,
+  ): { messageId: string; sequence: string | null } | undefined {
     const r = this.db
       .prepare<[string, string, number], { message_id: string; sequence: string | null }>(
         'SELECT message_id, sequence FROM sns_dedup WHERE topic_arn = ? AND dedup_id = ? AND expires_at > ?',

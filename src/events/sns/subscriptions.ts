@@ -43,7 +43,8 @@ function checkEndpoint(protocol: Protocol, endpoint: string | undefined, fifoTop
         url = undefined;
       }
       if (!url || url.protocol !== `${protocol}:`) throw invalidParameter('Endpoint must match the specified protocol');
-      if (fifoTopic) throw invalidParameter(`Invalid protocol type: ${protocol}. FIFO topics deliver only to SQS queues`);
+      if (fifoTopic)
+        throw invalidParameter(`Invalid protocol type: ${protocol}. FIFO topics deliver only to SQS queues`);
     }
   }
   return endpoint;
@@ -55,7 +56,8 @@ export function subscribe(ctx: OpsContext, input: SubscribeInput): { Subscriptio
   const topic = requireTopic(ctx, input.topicArn);
   const protocol = (input.protocol ?? '').toLowerCase() as Protocol;
   if (!SUPPORTED.includes(protocol)) {
-    if (AWS_PROTOCOLS.includes(protocol)) throw invalidParameter(`Protocol Reason: Gust does not deliver to ${protocol}`);
+    if (AWS_PROTOCOLS.includes(protocol))
+      throw invalidParameter(`Protocol Reason: Gust does not deliver to ${protocol}`);
     throw invalidParameter(`Amazon SNS does not support this protocol string: ${input.protocol ?? ''}`);
   }
   const endpoint = checkEndpoint(protocol, input.endpoint, isFifoTopic(topic));
@@ -99,7 +101,13 @@ function sendConfirmation(ctx: OpsContext, sub: Subscription): void {
   const now = Date.now();
   ctx.store.tx(() => {
     ctx.store.setToken(sub.arn, token, now + TOKEN_TTL_MS);
-    ctx.store.enqueueDelivery({ kind: 'confirmation', messageId: null, subscriptionArn: sub.arn, groupId: null, at: now });
+    ctx.store.enqueueDelivery({
+      kind: 'confirmation',
+      messageId: null,
+      subscriptionArn: sub.arn,
+      groupId: null,
+      at: now,
+    });
   });
   ctx.wake();
 }
@@ -128,10 +136,19 @@ export function unsubscribe(ctx: OpsContext, arn?: string): void {
 type Listed = { SubscriptionArn: string; Owner: string; Protocol: string; Endpoint: string; TopicArn: string };
 
 function listed(ctx: OpsContext, s: Subscription): Listed {
-  return { SubscriptionArn: shownArn(s), Owner: ctx.accountId, Protocol: s.protocol, Endpoint: s.endpoint, TopicArn: s.topicArn };
+  return {
+    SubscriptionArn: shownArn(s),
+    Owner: ctx.accountId,
+    Protocol: s.protocol,
+    Endpoint: s.endpoint,
+    TopicArn: s.topicArn,
+  };
 }
 
-export function listSubscriptions(ctx: OpsContext, nextToken?: string): { Subscriptions: Listed[]; NextToken?: string } {
+export function listSubscriptions(
+  ctx: OpsContext,
+  nextToken?: string,
+): { Subscriptions: Listed[]; NextToken?: string } {
   const p = page(nextToken, (after, limit) => ctx.store.listSubscriptions(after, limit));
   return { Subscriptions: p.items.map((s) => listed(ctx, s)), ...(p.nextToken ? { NextToken: p.nextToken } : {}) };
 }

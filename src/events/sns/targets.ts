@@ -49,7 +49,8 @@ export function createTargets(deps: TargetDeps): Record<Protocol, DeliveryTarget
   const sqs: DeliveryTarget = async (job) => sendToQueue(deps, job.sub.endpoint, job);
 
   const http: DeliveryTarget = async (job, signal) => {
-    const { body, headers } = job.delivery.kind === 'confirmation' ? confirmationRequest(job, deps) : notificationRequest(job, deps);
+    const { body, headers } =
+      job.delivery.kind === 'confirmation' ? confirmationRequest(job, deps) : notificationRequest(job, deps);
     if (body === undefined) return { ok: true }; // confirmed meanwhile: nothing to send
     const r = await postToEndpoint(job.sub.endpoint, body, headers, deps.httpTimeoutMs, signal);
     const verdict = classifyStatus(r);

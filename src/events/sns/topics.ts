@@ -29,7 +29,10 @@ export function createTopic(
   return { TopicArn: arn };
 }
 
-export function listTopics(ctx: OpsContext, nextToken?: string): { Topics: { TopicArn: string }[]; NextToken?: string } {
+export function listTopics(
+  ctx: OpsContext,
+  nextToken?: string,
+): { Topics: { TopicArn: string }[]; NextToken?: string } {
   const p = page(nextToken, (after, limit) => ctx.store.listTopics(after, limit));
   return { Topics: p.items.map((t) => ({ TopicArn: t.arn })), ...(p.nextToken ? { NextToken: p.nextToken } : {}) };
 }
@@ -42,10 +45,14 @@ export function getTopicAttributes(ctx: OpsContext, arn?: string): { Attributes:
 export function setTopicAttributes(ctx: OpsContext, arn?: string, name?: string, value?: string): void {
   const t = requireTopic(ctx, arn);
   if (!name) throw invalidParameter('AttributeName');
-  const attributes = applyTopicAttributes(t.attributes, { [name]: value ?? '' }, {
-    fifo: t.attributes.FifoTopic === 'true',
-    creating: false,
-  });
+  const attributes = applyTopicAttributes(
+    t.attributes,
+    { [name]: value ?? '' },
+    {
+      fifo: t.attributes.FifoTopic === 'true',
+      creating: false,
+    },
+  );
   ctx.store.setTopicAttributes(t.arn, attributes);
 }
 

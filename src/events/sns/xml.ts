@@ -3,7 +3,17 @@ export const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"'\r]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : '&#13;',
+    c === '&'
+      ? '&amp;'
+      : c === '<'
+        ? '&lt;'
+        : c === '>'
+          ? '&gt;'
+          : c === '"'
+            ? '&quot;'
+            : c === "'"
+              ? '&apos;'
+              : '&#13;',
   );
 }
 

@@ -307,20 +307,20 @@ export class QueueEngine {
     const deadline = Date.now() + (opts.waitSeconds ?? cfg.waitSeconds) * 1000;
     for (;;) {
       if (!this.queues.has(name)) return [];
-      const got = this.receiveNow(name, opts.max, opts.visibilityTimeout);
-      if (got.length) return got;
+      // One instant for both looks: a message not receivable at `now` is one visible after it.
       const now = Date.now();
+      const got = this.receiveNow(name, opts.max, opts.visibilityTimeout, now);
+      if (got.length) return got;
       if (now >= deadline || opts.signal?.aborted || this.waiters.isClosed) return [];
       const next = this.store.nextVisibleAt(name, now) ?? Infinity;
-      await this.waiters.wait(name, Math.min(deadline, next) - now, opts.signal);
+      await this.waiters.wait(name, Math.min(deadline, next) - Date.now(), opts.signal);
     }
   }
 
   /** Receive what is available now, moving messages past maxReceiveCount to the dead-letter queue. */
-  receiveNow(name: string, max: number, visibilityTimeout?: number): ReceivedMessage[] {
+  receiveNow(name: string, max: number, visibilityTimeout?: number, now = Date.now()): ReceivedMessage[] {
     const q = this.getQueue(name);
     const cfg = this.configs.get(name)!;
-    const now = Date.now();
     const sentAfter = now - cfg.retentionSeconds * 1000;
     const vtMs = (visibilityTimeout ?? cfg.visibilityTimeout) * 1000;
     const redrive = cfg.redrive && this.queues.has(cfg.redrive.targetName) ? cfg.redrive : undefined;

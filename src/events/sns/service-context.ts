@@ -1,0 +1,22 @@
+/**
+ * The part of ServiceContext (src/services.ts) the SNS service uses, declared structurally because
+ * services.ts imports this service (no dependency cycle).
+ */
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import type { AwsDispatcher } from '../../api/aws-dispatch.ts';
+import type { GustConfig } from '../../config.ts';
+import type { DestinationRegistry } from '../../invoke/destinations.ts';
+
+export interface SnsServiceContext {
+  config: Pick<GustConfig, 'region' | 'accountId'>;
+  app: FastifyInstance;
+  aws: AwsDispatcher;
+  store: { db: Database.Database };
+  asyncQueue: { enqueue(functionName: string, qualifier: string | undefined, payload: Buffer): string };
+  destinations: DestinationRegistry;
+  /** Other services by name (the 'sqs' service for SQS subscriptions). */
+  service(name: string): unknown;
+  url(): string;
+  log(msg: string): void;
+}
