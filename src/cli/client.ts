@@ -40,7 +40,9 @@ export class GustClient {
         const j = JSON.parse(text) as { Message?: string; message?: string };
         message = j.Message ?? j.message ?? text;
       } catch {
-        /* not JSON */
+        // Query-protocol services answer XML errors.
+        const xml = /<Message>([\s\S]*?)<\/Message>/.exec(text);
+        if (xml) message = xml[1]!;
       }
       throw new ApiError(res.status, res.headers.get('x-amzn-errortype') ?? `HTTP${res.status}`, message);
     }

@@ -7,6 +7,9 @@ import { startGust } from '../server.ts';
 import { VERSION } from '../version.ts';
 import { ApiError, ConnectionError, GustClient } from './client.ts';
 import { registerCostCommand } from './cost.ts';
+import { deployFunction, DeployUsageError } from './deploy-function.ts';
+import { registerApplyCommand } from './apply.ts';
+import { ManifestError } from './manifest.ts';
 
 interface FnConfig {
   FunctionName: string;
@@ -115,48 +118,15 @@ program
           env[kv.slice(0, i)] = kv.slice(i + 1);
         }
       }
-      const c = client();
-      const config = {
-        Runtime: o.runtime,
-        Handler: o.handler,
-        MemorySize: o.memory,
-        Timeout: o.timeout,
-        Description: o.description,
-        Environment: env ? { Variables: env } : undefined,
-      };
-      let existing = true;
-      try {
-        await c.json('GET', `/2015-03-31/functions/${enc(o.name)}/configuration`);
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) existing = false;
-        else throw e;
-      }
-      let fn: FnConfig;
-      if (!existing) {
-        if (!o.runtime) throw new UsageError('--runtime is required to create a function');
-        fn = await c.json<FnConfig>('POST', '/2015-03-31/functions', {
-          FunctionName: o.name,
-          ...config,
-          Handler:
-            o.handler ??
-            (o.runtime.startsWith('provided')
-              ? 'bootstrap'
-              : o.runtime.startsWith('python')
-                ? 'lambda_function.lambda_handler'
-                : 'index.handler'),
-          Role: 'arn:aws:iam::000000000000:role/gust',
-          Code: { ZipFile: zip.toString('base64') },
-        });
-        console.log(`created ${fn.FunctionName} (${fn.Runtime}, ${fn.CodeSize} bytes)`);
-      } else {
-        fn = await c.json<FnConfig>('PUT', `/2015-03-31/functions/${enc(o.name)}/code`, {
-          ZipFile: zip.toString('base64'),
-        });
-        if (Object.values(config).some((v) => v !== undefined)) {
-          fn = await c.json<FnConfig>('PUT', `/2015-03-31/functions/${enc(o.name)}/configuration`, config);
-        }
-        console.log(`updated ${fn.FunctionName} (${fn.Runtime}, ${fn.CodeSize} bytes)`);
-      }
+      const { fn, created } = await deployFunction(client(), o.name, zip, {
+        runtime: o.runtime,
+        handler: o.handler,
+        memory: o.memory,
+        timeout: o.timeout,
+        description: o.description,
+        environment: env,
+      });
+      console.log(`${created ? 'created' : 'updated'} ${fn.FunctionName} (${fn.Runtime}, ${fn.CodeSize} bytes)`);
     },
   );
 
@@ -267,6 +237,7 @@ program
   });
 
 registerCostCommand(program, client);
+registerApplyCommand(program, client);
 
 class UsageError extends Error {}
 
@@ -283,7 +254,7 @@ program.parseAsync(process.argv).catch((e: unknown) => {
     console.error(`error: ${e.type}: ${e.message}`);
     process.exit(1);
   }
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || e instanceof DeployUsageError || e instanceof ManifestError) {
     console.error(`error: ${e.message}`);
     process.exit(2);
   }

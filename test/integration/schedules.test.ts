@@ -291,6 +291,68 @@ describe('schedules', () => {
     assert.equal((await api('GET', '/gust/v1/schedules/dup')).status, 404);
   });
 
+  it('keeps a fire for a deleted function in the dead-letter store and moves on', async () => {
+    const temp = path.join(t.home, 'temp.jsonl');
+    await deployFixture(t, 'temp', 'node/recorder', 'nodejs20.x', 'index.handler', {
+      Environment: { Variables: { RECORD_FILE: temp } },
+    });
+    const r = await api('POST', '/gust/v1/schedules', {
+      name: 'orphan',
+      expression: 'cron(0 0 1 1 ? 2199)',
+      functionName: 'temp',
+    });
+    assert.equal(r.status, 201);
+    const del = await fetch(`${t.url}/2015-03-31/functions/temp`, { method: 'DELETE' });
+    assert.equal(del.status, 204);
+    const now = new Date().toISOString();
+    await api('PATCH', '/gust/v1/schedules/orphan', { nextFireAt: now });
+    const dead = async (): Promise<{ condition: string; error: string; payload: { time: string } }[]> =>
+      (await api('GET', '/gust/v1/dead-letters?function=temp')).body.records;
+    let records = await dead();
+    for (let i = 0; i < 100 && records.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      records = await dead();
+    }
+    assert.equal(records.length, 1);
+    assert.equal(records[0]!.condition, 'FunctionDeleted');
+    assert.match(records[0]!.error, /schedule orphan/);
+    assert.equal(records[0]!.payload.time, awsTime(now));
+    const s = await api('GET', '/gust/v1/schedules/orphan');
+    assert.match(s.body.lastError, /GUST_FUNCTION_NOT_FOUND/);
+    assert.equal(s.body.nextFireAt, '2199-01-01T00:00:00.000Z', 'advanced past the failed fire');
+    assert.equal(fs.existsSync(temp), false);
+  });
+
+  it('pages ListSchedules of the Scheduler API', async () => {
+    for (const n of ['page-a', 'page-b', 'page-c']) {
+      const r = await api('POST', '/gust/v1/schedules', {
+        name: n,
+        expression: 'rate(1 day)',
+        functionName: 'rec',
+        state: 'DISABLED',
+      });
+      assert.equal(r.status, 201);
+    }
+    const names: string[] = [];
+    let token: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const q = `/schedules?NamePrefix=page-&MaxResults=2${token ? `&NextToken=${encodeURIComponent(token)}` : ''}`;
+      const r = await api('GET', q);
+      assert.equal(r.status, 200);
+      assert.ok(r.body.Schedules.length <= 2);
+      names.push(...r.body.Schedules.map((s: { Name: string }) => s.Name));
+      token = r.body.NextToken;
+      if (!token) break;
+    }
+    assert.deepEqual(names, ['page-a', 'page-b', 'page-c']);
+    const bad = await api('GET', '/schedules?MaxResults=500');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.type, 'ValidationException');
+    const disabled = await api('GET', '/schedules?State=DISABLED&NamePrefix=page-');
+    assert.equal(disabled.body.Schedules.length, 3);
+    for (const n of ['page-a', 'page-b', 'page-c']) await api('DELETE', `/schedules/${n}`);
+  });
+
   describe('EventBridge Scheduler API (AWS CLI)', { skip: !fs.existsSync('/usr/bin/aws') && 'no /usr/bin/aws' }, () => {
     const aws = (args: string[]): Promise<CliResult> =>
       new Promise((resolve) => {

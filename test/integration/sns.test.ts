@@ -918,6 +918,16 @@ describe('SNS', () => {
     const subArn = (
       await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'lambda', Endpoint: FN_ARN('sink') }))
     ).SubscriptionArn!;
+    await assert.rejects(
+      t.lambda.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: 'failing',
+          DestinationConfig: { OnFailure: { Destination: 'arn:aws:sns:us-east-1:000000000000' } },
+        }),
+      ),
+      (e: Error) => e.name === 'InvalidParameterValueException',
+      'a malformed topic ARN is not a destination',
+    );
     await t.lambda.send(
       new PutFunctionEventInvokeConfigCommand({
         FunctionName: 'failing',

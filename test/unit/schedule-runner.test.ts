@@ -285,6 +285,29 @@ describe('ScheduleRunner', () => {
     assert.equal(store.get('atomic')!.nextFireAt, T('2026-01-02T10:00:00Z'));
   });
 
+  it('does not let one failing schedule hold up the others', () => {
+    const api = schedules();
+    api.create('a-broken', { expression: 'rate(1 minute)', functionName: 'fn' });
+    api.create('b-fine', { expression: 'rate(1 minute)', functionName: 'fn' });
+    const r = runner({
+      afterEnqueue: (s) => {
+        if (s.name === 'a-broken') throw new Error('disk I/O error');
+      },
+    });
+    assert.throws(() => r.runDue(), /disk I\/O error/);
+    assert.equal(store.get('b-fine')!.fireCount, 1);
+    assert.equal(store.get('a-broken')!.fireCount, 0);
+    assert.equal(queued().length, 1);
+  });
+
+  it('does not restart a rate schedule when only its time zone changes', () => {
+    const api = schedules();
+    api.create('r', { expression: 'rate(1 hour)', functionName: 'fn' });
+    assert.equal(runner().runDue(), 1);
+    clock.t += 5 * MIN;
+    assert.equal(api.update('r', { timezone: 'Asia/Tokyo' }).nextFireAt, T('2026-01-01T10:59:30Z'));
+  });
+
   it('rolls back and retries on a platform fault of the queue', () => {
     schedules().create('busy', { expression: 'rate(1 minute)', functionName: 'fn' });
     const failing = runner({

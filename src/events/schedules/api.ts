@@ -3,7 +3,8 @@
  *   POST   /gust/v1/schedules                 create (201)
  *   GET    /gust/v1/schedules                 list (?prefix=&state=&function=)
  *   GET    /gust/v1/schedules/:name           get
- *   PATCH  /gust/v1/schedules/:name           change the given fields
+ *   PATCH  /gust/v1/schedules/:name           change the given fields; `nextFireAt` (ISO time or "now")
+ *                                             moves the next fire of an enabled schedule (operators, tests)
  *   DELETE /gust/v1/schedules/:name           delete (204)
  *   POST   /gust/v1/schedules/:name/enable    and /disable
  */

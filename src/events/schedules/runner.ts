@@ -80,8 +80,9 @@ export class ScheduleRunner {
   runDue(): number {
     let total = 0;
     for (;;) {
-      const { fired, more } = this.runBatch();
+      const { fired, more, errors } = this.runBatch();
       total += fired;
+      if (errors.length) throw errors[0];
       if (!more) return total;
     }
   }
@@ -91,22 +92,31 @@ export class ScheduleRunner {
     return this.o.store.earliestNext();
   }
 
-  private runBatch(): { fired: number; more: boolean } {
+  /** One batch of due schedules; a schedule that fails (rolled back) does not hold up the others. */
+  private runBatch(): { fired: number; more: boolean; errors: Error[] } {
     const now = this.clock.now();
     const batch = this.o.store.due(now, BATCH);
     let fired = 0;
-    for (const s of batch) fired += this.fire(s.name, now);
-    return { fired, more: batch.length === BATCH };
+    const errors: Error[] = [];
+    for (const s of batch) {
+      try {
+        fired += this.fire(s.name, now);
+      } catch (e) {
+        errors.push(e instanceof Error ? e : new Error(String(e)));
+        this.o.log?.(`schedules: firing ${s.name} failed, will retry: ${(e as Error).message}`);
+      }
+    }
+    return { fired, more: batch.length === BATCH, errors };
   }
 
   private tick(): void {
     if (!this.running) return;
     let delay: number;
     try {
-      const { more } = this.runBatch();
-      delay = more ? 0 : this.sleepMs();
+      const { more, errors } = this.runBatch();
+      delay = errors.length ? (this.o.retryMs ?? 1000) : more ? 0 : this.sleepMs();
     } catch (e) {
-      this.o.log?.(`schedules: firing failed, retrying: ${(e as Error).message}`);
+      this.o.log?.(`schedules: looking for due schedules failed, retrying: ${(e as Error).message}`);
       delay = this.o.retryMs ?? 1000;
     }
     this.arm(delay);

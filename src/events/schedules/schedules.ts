@@ -174,7 +174,7 @@ export class Schedules {
     const timingChanged =
       !cur ||
       cur.expression !== i.expression ||
-      cur.timezone !== timezone ||
+      (cur.timezone !== timezone && !i.expression.startsWith('rate(')) ||
       cur.startDate !== startDate ||
       cur.endDate !== endDate;
     const anchorAt = timingChanged ? (startDate ?? now) : cur.anchorAt;

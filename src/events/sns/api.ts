@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AwsCall } from '../../api/aws-dispatch.ts';
-import { GustError } from '../../errors.ts';
+import { GustError, toGustError } from '../../errors.ts';
 import type { MessageAttributeValue } from '../contracts.ts';
 import type { OpsContext } from './context.ts';
 import { JSON_TARGET_PREFIX, callInput, queryErrorCode, sendError, sendResult } from './protocol.ts';
@@ -122,7 +122,12 @@ export const SNS_ACTIONS = Object.keys(ACTIONS);
 async function handle(ops: OpsContext, call: AwsCall): Promise<FastifyReply> {
   const action = ACTIONS[call.action];
   if (!action) throw new GustError('GUST_UNKNOWN_OPERATION', `Unknown SNS action ${call.action}`);
-  const result = action(ops, callInput(call));
+  let result: object | void;
+  try {
+    result = action(ops, callInput(call));
+  } catch (e) {
+    throw toGustError(e); // unexpected faults answer in SNS's shape too (InternalError)
+  }
   return sendResult(call, (result ?? undefined) as Record<string, unknown> | undefined);
 }
 

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 const TOPIC_NAME_RE = /^[A-Za-z0-9_-]{1,256}$/;
 const FIFO_TOPIC_NAME_RE = /^[A-Za-z0-9_-]{1,251}\.fifo$/;
-const TOPIC_ARN_RE = /^arn:aws[a-zA-Z-]*:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]{1,256})$/;
+/** A topic ARN (also the prefix async invocation destinations are matched with). */
+export const TOPIC_ARN_RE = /^arn:aws[a-zA-Z-]*:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]{1,256})$/;
 const SUBSCRIPTION_ARN_RE = /^(arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}):([0-9a-f-]{36})$/;
 const LAMBDA_ARN_RE =
   /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:([a-zA-Z0-9-_]{1,64})(?::(\$LATEST|[a-zA-Z0-9-_]+))?$/;

@@ -7,6 +7,7 @@
  */
 import type { MessageAttributeValue, QueueSink, TopicSink } from '../contracts.ts';
 import { registerSnsApi } from './api.ts';
+import { TOPIC_ARN_RE } from './arns.ts';
 import { isFifoTopic } from './attributes.ts';
 import type { OpsContext } from './context.ts';
 import { DeliveryWorker } from './delivery.ts';
@@ -63,7 +64,7 @@ export class SnsService implements TopicSink {
       log: (m) => ctx.log(m),
     });
     registerSnsApi(ctx, ops, signer);
-    ctx.destinations.register('sns', /^arn:aws[a-zA-Z-]*:sns:/, async (arn, record) => {
+    ctx.destinations.register('sns', TOPIC_ARN_RE, async (arn, record) => {
       this.publishRecord(arn, record);
     });
   }

@@ -276,16 +276,19 @@ export function sqsOperations(engine: QueueEngine, accountId: string): Record<st
     DeleteMessageBatch: (input, ctx) => {
       const queue = queueOf(input, ctx);
       engine.getQueue(queue);
+      const entries = validateBatch(input.Entries);
       const successful: Output[] = [];
       const failed: Output[] = [];
-      for (const e of validateBatch(input.Entries)) {
-        try {
-          engine.deleteMessage(queue, requiredString(e.ReceiptHandle, 'ReceiptHandle'));
-          successful.push({ Id: e.Id });
-        } catch (err) {
-          failed.push(failure(e.Id as string, err));
+      engine.batch(() => {
+        for (const e of entries) {
+          try {
+            engine.deleteMessage(queue, requiredString(e.ReceiptHandle, 'ReceiptHandle'));
+            successful.push({ Id: e.Id });
+          } catch (err) {
+            failed.push(failure(e.Id as string, err));
+          }
         }
-      }
+      });
       return { Successful: successful, Failed: failed };
     },
 
@@ -301,16 +304,19 @@ export function sqsOperations(engine: QueueEngine, accountId: string): Record<st
     ChangeMessageVisibilityBatch: (input, ctx) => {
       const queue = queueOf(input, ctx);
       engine.getQueue(queue);
+      const entries = validateBatch(input.Entries);
       const successful: Output[] = [];
       const failed: Output[] = [];
-      for (const e of validateBatch(input.Entries)) {
-        try {
-          engine.changeVisibility(queue, requiredString(e.ReceiptHandle, 'ReceiptHandle'), e.VisibilityTimeout);
-          successful.push({ Id: e.Id });
-        } catch (err) {
-          failed.push(failure(e.Id as string, err));
+      engine.batch(() => {
+        for (const e of entries) {
+          try {
+            engine.changeVisibility(queue, requiredString(e.ReceiptHandle, 'ReceiptHandle'), e.VisibilityTimeout);
+            successful.push({ Id: e.Id });
+          } catch (err) {
+            failed.push(failure(e.Id as string, err));
+          }
         }
-      }
+      });
       return { Successful: successful, Failed: failed };
     },
   };

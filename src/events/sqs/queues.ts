@@ -442,6 +442,11 @@ export class QueueEngine {
     if (q?.fifo) this.waiters.wake(name);
   }
 
+  /** Run several operations in one transaction (batch requests: one commit, not one per entry). */
+  batch<T>(fn: () => T): T {
+    return this.store.transaction(fn);
+  }
+
   // ---------------------------------------------------------------- housekeeping
 
   /** Drop messages past their queue's retention period and expired deduplication ids. */
