@@ -31,6 +31,8 @@ export interface GustConfig {
   asyncThrottleBaseMs: number;
   /** How often the async queue looks for due events when idle. */
   asyncPollMs: number;
+  /** OTLP/HTTP endpoint for trace export (e.g. http://127.0.0.1:4318); unset = no tracing. */
+  otlpEndpoint?: string;
   /** HTTP gateway port (routes, function URLs); 0 = random. Default 9001, or random when `port` is 0. */
   gatewayPort: number;
 }
@@ -55,6 +57,7 @@ export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.Proc
     asyncRetryBaseMs: num(env.GUST_ASYNC_RETRY_BASE_MS, 60_000),
     asyncThrottleBaseMs: num(env.GUST_ASYNC_THROTTLE_BASE_MS, 1000),
     asyncPollMs: num(env.GUST_ASYNC_POLL_MS, 100),
+    otlpEndpoint: env.GUST_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     gatewayPort: num(env.GUST_GATEWAY_PORT, -1),
   };
   const cfg = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };

@@ -24,6 +24,7 @@ import { openSqliteStore } from './store/sqlite/index.ts';
 import type { Store } from './store/types.ts';
 import { LogCollector } from './telemetry/log-collector.ts';
 import { Telemetry } from './telemetry/telemetry.ts';
+import { createTracer } from './telemetry/tracing.ts';
 import { registerTelemetryRoutes } from './api/gust/telemetry-routes.ts';
 import { VERSION } from './version.ts';
 
@@ -125,6 +126,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       return { allocated: s.allocated, available: s.allocated, status: s.status, reason: s.reason };
     },
   };
+  const tracer = createTracer(config.otlpEndpoint, VERSION);
   const telemetry = new Telemetry({
     db: store.db,
     sources: {
@@ -150,6 +152,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     region: config.region,
     accountId: config.accountId,
     onCommit: (m) => telemetry.metrics.observe(m),
+    onTrace: tracer ? (t) => tracer.record(t) : undefined,
   });
   const asyncQueue = new AsyncQueue({
     store: store.asyncQueue,
@@ -235,6 +238,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       await placement.shutdown();
       await closed;
       logs.flush();
+      await tracer?.shutdown();
       store.close();
       removeCgroupRoot(cgroups);
     })());

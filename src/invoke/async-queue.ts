@@ -163,6 +163,7 @@ export class AsyncQueue {
         payload: ev.payload,
         requestId: ev.id,
         async: true,
+        trace: { enqueuedAt: ev.enqueuedAt, attempt: ev.attempts + 1, trigger: 'pubsub' },
       });
     } catch (e) {
       if (isGustError(e) && e.code === 'GUST_THROTTLED') {

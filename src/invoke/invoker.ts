@@ -16,6 +16,7 @@ import type { InvocationLedger } from '../store/types.ts';
 import type { LogCollector } from '../telemetry/log-collector.ts';
 import { billedDuration, logTail, platformLines } from '../telemetry/log-format.ts';
 import { newTraceId } from './trace-id.ts';
+import type { InvocationTrace } from '../telemetry/tracing.ts';
 
 /** Lambda's synchronous request payload limit. */
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
@@ -31,6 +32,8 @@ export interface InvokeInput {
   /** Decoded client context JSON (X-Amz-Client-Context is base64 on the wire). */
   clientContext?: string;
   tail?: boolean;
+  /** For traces: when an async event was accepted, which attempt this is, what triggered it. */
+  trace?: { enqueuedAt?: number; attempt?: number; trigger?: InvocationTrace['trigger'] };
 }
 
 export interface InvokeResult {
@@ -54,6 +57,8 @@ export interface InvokerDeps {
   accountId: string;
   /** Called with every committed metering record (in-memory metrics only: no I/O here). */
   onCommit?: (m: MeteringRecord) => void;
+  /** Called after each invocation with its timings (OpenTelemetry export). */
+  onTrace?: (t: InvocationTrace) => void;
 }
 
 /** Where an invocation ran: provisioned environment, concurrency when it started (metering). */
@@ -155,6 +160,21 @@ export class Invoker {
     // Let output already in the pipes reach the collector before the END line.
     await new Promise((r) => setImmediate(r));
     const lines = this.commit(fn, requestId, startTime, cold, initDurationMs, outcome, placed);
+    this.deps.onTrace?.({
+      requestId,
+      functionName: fn.functionName,
+      version: fn.version,
+      functionArn: functionArn(this.deps.region, this.deps.accountId, fn.functionName, fn.version),
+      startTime,
+      enqueuedAt: input.trace?.enqueuedAt,
+      attempt: input.trace?.attempt,
+      initDurationMs: cold ? initDurationMs : undefined,
+      durationMs: outcome.durationMs,
+      cold,
+      outcome: outcome.status === 'success' ? 'success' : outcomeKind(outcome.reason),
+      errorType: outcome.status === 'error' ? outcome.errorType : null,
+      trigger: input.trace?.trigger ?? (input.async ? 'other' : 'http'),
+    });
     const result: InvokeResult = {
       requestId,
       executedVersion: fn.version,
