@@ -1,7 +1,8 @@
 /**
  * Queue benchmark: SQS messages/s sent (SendMessageBatch), received + deleted
  * (ReceiveMessage + DeleteMessageBatch), and delivered to a function through an event source
- * mapping, plus the send → function latency of single messages. Runs against an in-process Gust
+ * mapping, plus the send → function latency of single messages, and the server's SendMessageBatch
+ * capacity with a raw HTTP load generator (autocannon) instead of the SDK. Runs against an in-process Gust
  * (startGust on a random port, throwaway home): the load client shares the process with the server.
  *
  *   node --import tsx bench/queue.ts          prints the results as JSON
@@ -16,6 +17,7 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
+import autocannon from 'autocannon';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,6 +117,26 @@ export async function benchQueue(opts: { messages?: number; deliver?: number } =
     });
     out.receive_delete_msgs_per_s = Math.round((received / (performance.now() - t1)) * 1000);
     if (received !== messages) throw new Error(`received ${received} of ${messages}`);
+
+    // 2b. Server capacity without the SDK client's cost: raw HTTP SendMessageBatch (JSON protocol).
+    const raw = await queueUrl('bench-raw');
+    const rawResult = await autocannon({
+      url: `${gust.url}/`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessageBatch' },
+      body: JSON.stringify({
+        QueueUrl: raw,
+        Entries: Array.from({ length: 10 }, (_, j) => ({
+          Id: `m${j}`,
+          MessageBody: `{"n":${j},"pad":"${'x'.repeat(200)}"}`,
+        })),
+      }),
+      connections: 16,
+      duration: 5,
+    });
+    if (rawResult.non2xx || rawResult.errors)
+      throw new Error(`raw send: ${rawResult.non2xx} non-2xx, ${rawResult.errors} errors`);
+    out.send_batch_raw_http_msgs_per_s = Math.round(rawResult.requests.average * 10);
 
     // 3. Delivery through an event source mapping (BatchSize 10, default pollers) to a function.
     const dir = fs.mkdtempSync(path.join(home, 'fn-'));

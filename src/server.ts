@@ -41,6 +41,8 @@ export interface Gust {
   settings: FunctionSettingsService;
   cgroups: CgroupSupport;
   telemetry: Telemetry;
+  /** The services beside the Lambda core, by name (http, sqs, sns, schedules, ...). */
+  services: GustService[];
   stop(): Promise<void>;
 }
 
@@ -214,7 +216,6 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   asyncQueue.start();
   telemetry.start();
-  for (const svc of services) await svc.start?.();
 
   const retention = setInterval(
     () => {
@@ -243,6 +244,14 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       removeCgroupRoot(cgroups);
     })());
 
+  try {
+    for (const svc of services) await svc.start?.();
+  } catch (e) {
+    // A service that cannot start (e.g. its port is taken) must not leave a half-running server.
+    await stop();
+    throw e;
+  }
+
   return {
     config,
     url,
@@ -256,6 +265,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     settings,
     cgroups,
     telemetry,
+    services,
     stop,
   };
 }

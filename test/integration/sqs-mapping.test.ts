@@ -388,6 +388,40 @@ describe('SQS event source mappings', () => {
     assert.ok(records(file('big'))[0]!.start - start >= 1500, 'waited for the window to gather the batch');
   });
 
+  it('FIFO queues: records carry group, deduplication id and sequence number; order kept per group', async () => {
+    await createFunction(t.lambda, 'fifo-fn', file('fifo-fn'));
+    const url = await queue('mapped.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
+    await t.lambda.send(
+      new CreateEventSourceMappingCommand({
+        EventSourceArn: arnOf('mapped.fifo'),
+        FunctionName: 'fifo-fn',
+        BatchSize: 3,
+      }),
+    );
+    for (let i = 0; i < 6; i++) {
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: ['a', 'b'].map((g) => ({ Id: g, MessageBody: `${g}${i}`, MessageGroupId: g })),
+        }),
+      );
+    }
+    assert.ok(await waitFor(() => bodiesOf(file('fifo-fn')).length === 12, 15_000));
+    const recs = records(file('fifo-fn')).flatMap((r) => r.event.Records);
+    for (const g of ['a', 'b']) {
+      const mine = recs.filter((x) => x.attributes.MessageGroupId === g);
+      assert.deepEqual(
+        mine.map((x) => x.body),
+        Array.from({ length: 6 }, (_, i) => `${g}${i}`),
+        `group ${g} in order`,
+      );
+      const seqs = mine.map((x) => BigInt(x.attributes.SequenceNumber));
+      assert.ok(seqs.every((v, i) => i === 0 || v > seqs[i - 1]!));
+      assert.equal(mine[0].attributes.MessageDeduplicationId, createHash('sha256').update(`${g}0`).digest('hex'));
+    }
+    assert.ok(records(file('fifo-fn')).every((r) => r.event.Records.length <= 3));
+  });
+
   it('ReportBatchItemFailures: deletes the rest, retries the failures, then redrives them to the DLQ', async () => {
     await createFunction(t.lambda, 'partial', file('partial'), { extra: { Timeout: 1 } });
     const dlq = await queue('partial-dlq');
@@ -469,7 +503,7 @@ describe('SQS event source mappings', () => {
     await createFunction(t.lambda, 'throttled', file('throttled'), { extra: { Timeout: 2 } });
     const dlq = await queue('throttled-dlq');
     const url = await queue('throttled-q', {
-      VisibilityTimeout: '2',
+      VisibilityTimeout: '20',
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('throttled-dlq'), maxReceiveCount: 1 }),
     });
     await t.lambda.send(

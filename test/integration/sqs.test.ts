@@ -426,10 +426,10 @@ describe('SQS (SDK v3, JSON protocol)', () => {
 
   it('delays messages per message and per queue', async () => {
     const url = await create('delay');
-    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'later', DelaySeconds: 1 }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'later', DelaySeconds: 2 }));
     assert.equal((await attrs(url)).ApproximateNumberOfMessagesDelayed, '1');
     assert.equal((await receive(url)).length, 0);
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 2100));
     assert.deepEqual(
       (await receive(url)).map((m) => m.Body),
       ['later'],
@@ -463,6 +463,24 @@ describe('SQS (SDK v3, JSON protocol)', () => {
       ['wake'],
     );
     assert.ok(took < 2000, `returned after ${took} ms, not after the 5 s wait`);
+
+    // A client that hangs up mid-poll receives nothing: the next message stays in the queue.
+    const aborter = new AbortController();
+    const gone = fetch(`${t.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ReceiveMessage' },
+      body: JSON.stringify({ QueueUrl: url, WaitTimeSeconds: 10 }),
+      signal: aborter.signal,
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    aborter.abort();
+    await gone;
+    await new Promise((r) => setTimeout(r, 100));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'kept' }));
+    assert.deepEqual(
+      (await receive(url)).map((m) => m.Body),
+      ['kept'],
+    );
 
     // The queue's ReceiveMessageWaitTimeSeconds applies when the request does not say.
     await sqs.send(
@@ -1037,8 +1055,9 @@ describe('SQS durability', () => {
       const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url2, AttributeNames: ['All'] })))
         .Attributes!;
       assert.equal(a.VisibilityTimeout, '2');
-      assert.equal(a.ApproximateNumberOfMessages, String(N - 5));
-      assert.equal(a.ApproximateNumberOfMessagesNotVisible, '5');
+      // (The 5 in flight may already be visible again if the restart took longer than their timeout.)
+      assert.equal(Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible), N);
+      assert.ok(Number(a.ApproximateNumberOfMessagesNotVisible) <= 5);
       const seen = new Map<string, number>();
       const deadline = Date.now() + 15_000;
       while (seen.size < N && Date.now() < deadline) {

@@ -113,9 +113,4 @@ export class SqsService implements QueueSink {
       senderId: this.accountId,
     }).messageId;
   }
-
-  /** Pollers running for a mapping (tests, benchmarks). */
-  pollerCount(uuid: string): number {
-    return this.pollers?.workers(uuid) ?? 0;
-  }
 }

@@ -147,7 +147,7 @@ export class EventSourceMappings implements EventSourceMappingBackend {
       .filter(
         (m) => !fn || (m.functionName === fn.name && (fn.qualifier === undefined || m.qualifier === fn.qualifier)),
       )
-      .sort((a, b) => a.lastModified - b.lastModified || (a.uuid < b.uuid ? -1 : 1))
+      .sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0))
       .map((m) => this.shape(m));
   }
 

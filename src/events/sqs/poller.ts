@@ -54,11 +54,6 @@ export class MappingPollers {
     })();
   }
 
-  /** Workers of a mapping right now (tests, benchmarks). */
-  workers(uuid: string): number {
-    return this.runners.get(uuid)?.workerCount ?? 0;
-  }
-
   async stop(): Promise<void> {
     this.started = false;
     const all = [...this.runners.values()];
@@ -82,10 +77,6 @@ class MappingRunner {
     this.queue = nameFromArn(m.queueArn)!;
   }
 
-  get workerCount(): number {
-    return this.workers;
-  }
-
   private get maxWorkers(): number {
     return this.m.maximumConcurrency ?? DEFAULT_MAXIMUM_CONCURRENCY;
   }
@@ -107,6 +98,8 @@ class MappingRunner {
       .finally(() => {
         this.workers--;
         this.tasks.delete(p);
+        // The primary worker only ends on stop; if anything else ended it, start over.
+        if (primary && !this.stopped) setTimeout(() => this.start(), 1000).unref();
       });
     this.tasks.add(p);
   }
