@@ -60,33 +60,48 @@ export class AwsDispatcher {
     const target = req.headers['x-amz-target'] as string | undefined;
     const auth = (req.headers.authorization as string | undefined) ?? '';
     const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth)?.[1];
-    const body = rawBody(req).toString('utf8');
-    let call: AwsCall;
-    if (target) {
-      let params: Record<string, unknown> = {};
-      try {
-        params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-      } catch {
-        throw new GustError('GUST_VALIDATION', 'Could not parse request body into json');
-      }
-      call = { protocol: 'json', action: target.split('.').slice(1).join('.'), params, req, reply };
-    } else {
-      const form = new URLSearchParams(body);
-      const query = new URLSearchParams(req.url.split('?')[1] ?? '');
-      const params: Record<string, unknown> = {};
-      for (const [k, v] of query) params[k] = v;
-      for (const [k, v] of form) params[k] = v;
-      call = { protocol: 'query', action: String(params.Action ?? ''), params, req, reply };
-    }
+    const { call, malformed } = parseAwsCall(req, reply);
     const service = this.pick(target, scope, call.action);
     if (!service) {
-      throw new GustError('GUST_UNKNOWN_OPERATION', `No service handles ${target ?? call.action ?? 'this request'}`);
+      // A signed request names its service: answer in that service's error shape.
+      const scoped = scope ? this.services.find((x) => x.name === scope) : undefined;
+      const err = new GustError(
+        'GUST_UNKNOWN_OPERATION',
+        `No operation ${target ?? call.action ?? ''} in this service`,
+      );
+      if (scoped) return scoped.renderError(call, err);
+      throw err;
     }
     try {
+      if (malformed) throw new GustError('GUST_VALIDATION', 'Could not parse request body into json');
       return await service.handle(call);
     } catch (e) {
       if (e instanceof GustError) return service.renderError(call, e);
       throw e;
     }
   }
+}
+
+/**
+ * Read an AWS protocol request: JSON protocol when X-Amz-Target is present (params = the body),
+ * else query protocol (params = query string + form body). `malformed` = the JSON did not parse.
+ */
+export function parseAwsCall(req: FastifyRequest, reply: FastifyReply): { call: AwsCall; malformed?: boolean } {
+  const target = req.headers['x-amz-target'] as string | undefined;
+  const body = rawBody(req).toString('utf8');
+  if (target) {
+    const call: AwsCall = { protocol: 'json', action: target.split('.').slice(1).join('.'), params: {}, req, reply };
+    try {
+      const parsed: unknown = body ? JSON.parse(body) : {};
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        call.params = parsed as Record<string, unknown>;
+      return { call };
+    } catch {
+      return { call, malformed: true };
+    }
+  }
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(req.url.split('?')[1] ?? '')) params[k] = v;
+  for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+  return { call: { protocol: 'query', action: String(params.Action ?? ''), params, req, reply } };
 }

@@ -1,21 +1,8 @@
 /** The XML of SNS's query protocol: results as <Name><member>/<entry> elements, escaped text. */
+import { escapeXml } from '../../api/xml.ts';
 export const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
-export function escapeXml(s: string): string {
-  return s.replace(/[&<>"'\r]/g, (c) =>
-    c === '&'
-      ? '&amp;'
-      : c === '<'
-        ? '&lt;'
-        : c === '>'
-          ? '&gt;'
-          : c === '"'
-            ? '&quot;'
-            : c === "'"
-              ? '&apos;'
-              : '&#13;',
-  );
-}
+export { escapeXml };
 
 /** Fields whose value is a string map (rendered as <entry><key/><value/></entry>). */
 const MAP_FIELDS = new Set(['Attributes']);

@@ -5,8 +5,7 @@
  * errors in the protocol the request came in.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AwsCall, AwsService } from '../../api/aws-dispatch.ts';
-import { rawBody } from '../../api/body.ts';
+import { parseAwsCall, type AwsCall, type AwsService } from '../../api/aws-dispatch.ts';
 import { GustError } from '../../errors.ts';
 import { sqsErrorShape } from './error-shapes.ts';
 import type { Operation } from './operations.ts';
@@ -35,7 +34,7 @@ export class SqsApi {
   registerQueueUrlRoutes(app: FastifyInstance): void {
     const route = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       const { queue } = req.params as { queue: string };
-      const { call, malformed } = parseCall(req, reply);
+      const { call, malformed } = parseAwsCall(req, reply);
       try {
         if (malformed) throw new GustError('GUST_VALIDATION', 'Could not parse request body into json');
         return await this.handle(call, queue);
@@ -89,25 +88,4 @@ export class SqsApi {
     }
     return reply.header('content-type', 'text/xml').send(xmlError(shape, err, String(call.req.id)));
   }
-}
-
-function parseCall(req: FastifyRequest, reply: FastifyReply): { call: AwsCall; malformed?: boolean } {
-  const target = req.headers['x-amz-target'] as string | undefined;
-  const body = rawBody(req).toString('utf8');
-  if (target) {
-    const call: AwsCall = { protocol: 'json', action: target.split('.').slice(1).join('.'), params: {}, req, reply };
-    try {
-      const parsed: unknown = body ? JSON.parse(body) : {};
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        call.params = parsed as Record<string, unknown>;
-      }
-      return { call };
-    } catch {
-      return { call, malformed: true };
-    }
-  }
-  const params: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(req.url.split('?')[1] ?? '')) params[k] = v;
-  for (const [k, v] of new URLSearchParams(body)) params[k] = v;
-  return { call: { protocol: 'query', action: String(params.Action ?? ''), params, req, reply } };
 }

@@ -1,21 +1,7 @@
 /** A tiny XML writer for the query protocol's responses. */
+import { escapeXml } from '../../api/xml.ts';
 
-/** Escape text for an XML element. CR is escaped too, or XML parsers would turn \r\n into \n. */
-export function escapeXml(s: string): string {
-  return s.replace(/[&<>"'\r]/g, (c) =>
-    c === '&'
-      ? '&amp;'
-      : c === '<'
-        ? '&lt;'
-        : c === '>'
-          ? '&gt;'
-          : c === '"'
-            ? '&quot;'
-            : c === "'"
-              ? '&apos;'
-              : '&#xD;',
-  );
-}
+export { escapeXml };
 
 export function el(name: string, inner: string): string {
   return `<${name}>${inner}</${name}>`;

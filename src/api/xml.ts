@@ -1,0 +1,15 @@
+/** XML text escaping for the AWS query-protocol services (SQS, SNS). */
+
+/** Escape text for an XML element. CR is escaped too, or XML parsers would turn \r\n into \n. */
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"'\r]/g, (c) => XML_ENTITIES[c]!);
+}
+
+const XML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#xD;',
+};
