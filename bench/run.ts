@@ -17,6 +17,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type Runtime,
 } from '@aws-sdk/client-lambda';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,6 +45,7 @@ import {
   resultsMarkdown,
   updateDocs,
   type ColdResult,
+  type PinnedRun,
   type Results,
   type RssResult,
   type WarmPair,
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
 
   const gust = await startGustChild(REPO, home, { cpuProfDir: profDir });
   log(`gust serve pid ${gust.pid} at ${gust.url} (memory limits: ${gust.memoryLimits})`);
+  void gust.died.then((why) => abort(`error: ${why}`, 1));
   const lambda = new LambdaClient({
     endpoint: gust.url,
     region: 'us-east-1',
@@ -158,6 +161,7 @@ async function main(): Promise<void> {
   onCleanup('echo server', async () => void (await stopChild(echo, 2000)));
   const baseUrl = `http://127.0.0.1:${match[1]}/`;
   const base = await loadSeries(baseUrl, { server: () => [echo.pid] });
+  const pinned = await pinnedBaseline(baseUrl, echo.pid);
   await stopChild(echo, 2000);
 
   log('gust: POST /2015-03-31/functions/node-hello/invocations');
@@ -220,6 +224,7 @@ async function main(): Promise<void> {
     },
     cold,
     warm,
+    baselinePinned: pinned,
     sdkSequential: { functionName: 'node-hello', clientMs: summarize(sdkSamples) },
     idleRss,
     warnings,
@@ -317,8 +322,51 @@ async function loadSeries(url: string, cpu: Record<string, () => number[]>): Pro
   await load({ url, body: EVENT, connections: 10, durationS: WARMUP_S });
   for (const c of [10, 1]) {
     const r = await load({ url, body: EVENT, connections: c, durationS: LOAD_S, cpu });
+    if (r.errors && r.requests === 0) throw new Error(`${url}: no responses (${r.errors} connection errors)`);
     log(`  -c ${c}: ${r.reqPerSec} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`);
     out.set(c, r);
+  }
+  return out;
+}
+
+/**
+ * At -c 1 a request is a ping-pong between two processes, and on a small VM its cost depends on
+ * whether the scheduler runs both on one CPU (cheap wake-up) or on two (cross-CPU wake-up, several
+ * times slower). Unpinned, either can happen; so the baseline is also measured pinned both ways.
+ */
+async function pinnedBaseline(url: string, serverPid: number): Promise<PinnedRun[]> {
+  const n = os.availableParallelism();
+  const all = `0-${n - 1}`;
+  const pin = (pid: number, cpus: string): void => {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  };
+  try {
+    pin(process.pid, '0');
+  } catch {
+    warnings.push('taskset not available: pinned baseline rows skipped');
+    return [];
+  }
+  const out: PinnedRun[] = [];
+  try {
+    for (const [layout, cpu] of [
+      ['one CPU', '0'],
+      ['two CPUs', '1'],
+    ] as const) {
+      if (cpu === '1' && n < 2) continue;
+      pin(serverPid, cpu);
+      const r = await load({
+        url,
+        body: EVENT,
+        connections: 1,
+        durationS: Math.ceil(LOAD_S / 2),
+        cpu: { server: () => [serverPid] },
+      });
+      log(`  -c 1, client and server on ${layout}: ${r.reqPerSec} req/s, p50 ${r.latencyMs.p50} ms`);
+      out.push({ layout, ...r });
+    }
+  } finally {
+    pin(process.pid, all);
+    pin(serverPid, all);
   }
   return out;
 }

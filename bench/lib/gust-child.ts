@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { onCleanup, procStat, spawnUntil, stopChild, treeOf, alive, type Child } from './procs.ts';
+import { allPids, onCleanup, procEnv, sleep, spawnUntil, stopChild, type Child } from './procs.ts';
 
 export interface GustChild {
   url: string;
@@ -14,6 +14,8 @@ export interface GustChild {
   /** e.g. "cgroup v1" or "off" */
   memoryLimits: string;
   child: Child;
+  /** Resolves with the server's output if it exits without stop() having been called. */
+  died: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -45,33 +47,42 @@ export async function startGustChild(
     { cwd: repo, detached: true },
   );
   let stopped: Promise<void> | undefined;
+  let stopping = false;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
-      // Environments are detached process groups: remember them in case the server must be killed.
-      const envGroups = treeOf(child.pid)
-        .filter((p) => p !== child.pid)
-        .map((p) => procStat(p)?.pgid)
-        .filter((g): g is number => g !== undefined && g !== child.pid);
+      stopping = true;
       const how = await stopChild(child, 15_000);
-      const leftovers = [...new Set(envGroups)].filter((g) => alive(g));
-      for (const g of leftovers) {
+      // Environment processes are detached process groups: any still alive (a killed or crashed
+      // server leaves them orphaned) are found by their environment, which points into our home.
+      const leftovers = allPids().filter((p) => {
+        const e = procEnv(p);
+        return [e.LAMBDA_TASK_ROOT, e.TMPDIR].some((v) => v?.startsWith(home + path.sep));
+      });
+      for (const p of leftovers) {
         try {
-          process.kill(-g, 'SIGKILL');
+          process.kill(p, 'SIGKILL');
         } catch {
           /* already gone */
         }
       }
       if (how === 'killed' || leftovers.length) {
         process.stderr.write(
-          `bench: gust serve did not stop cleanly (${how}, ${leftovers.length} environment group(s) killed)\n`,
+          `bench: gust serve did not stop cleanly (${how === 'killed' ? 'killed after 15 s' : 'it exited'}; ` +
+            `${leftovers.length} environment process(es) left, killed)\n`,
         );
+        await sleep(100);
       }
       // Gust removes its cgroups on a graceful stop, but not always every environment's: finish the job.
       const left = removeCgroups(child.pid);
       if (left) process.stderr.write(`bench: removed ${left} cgroup(s) gust serve left behind\n`);
     })());
   onCleanup('gust serve', stop);
-  return { url: match[1]!, pid: child.pid, memoryLimits: match[2]!, child, stop };
+  const died = new Promise<string>((resolve) => {
+    void child.exited.then((x) => {
+      if (!stopping) resolve(`gust serve exited unexpectedly (${x.code ?? x.signal}):\n${child.output()}`);
+    });
+  });
+  return { url: match[1]!, pid: child.pid, memoryLimits: match[2]!, child, died, stop };
 }
 
 /**

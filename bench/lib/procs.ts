@@ -186,15 +186,6 @@ export function memoryOf(pid: number): { rss: number; pss: number } {
   return { rss, pss };
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** utime + stime of one process, in clock ticks (USER_HZ = 100 on Linux). */
 export function cpuTicks(pid: number): number {
   try {

@@ -25,6 +25,9 @@ export interface WarmPair {
   ratios: { reqPerSec: number; p50: number; p99: number };
 }
 
+/** A -c 1 baseline run with the client and the server pinned to one CPU or to two. */
+export type PinnedRun = LoadResult & { layout: 'one CPU' | 'two CPUs' };
+
 export interface RssResult {
   runtime: string;
   functionName: string;
@@ -45,6 +48,7 @@ export interface Results {
   settings: { coldSamples: number; loadSeconds: number; warmupSeconds: number; sdkSequentialInvokes: number };
   cold: ColdResult[];
   warm: WarmPair[];
+  baselinePinned: PinnedRun[];
   sdkSequential: { functionName: string; clientMs: Summary };
   idleRss: RssResult[];
   warnings: string[];
@@ -126,6 +130,23 @@ export function resultsMarkdown(r: Results): string {
     rows.push(row('baseline node:http', w.baseline));
     rows.push(row('Gust Invoke', w.gust, w.ratios));
   }
+  for (const p of r.baselinePinned) {
+    const row = [
+      `baseline, pinned to ${p.layout}`,
+      '1',
+      f(p.reqPerSec, 0),
+      ms(p.latencyMs.p50),
+      ms(p.latencyMs.p99),
+      '',
+      '',
+      '',
+      String(p.cpuUsPerRequest.server ?? ''),
+      '',
+      String(p.non2xx + p.errors),
+      f(p.foreignCpuCores, 2),
+    ];
+    rows.push(row);
+  }
   parts.push(
     table(
       [
@@ -170,6 +191,14 @@ export function resultsMarkdown(r: Results): string {
     ),
   );
   parts.push(`Gust server process RSS at the end of the run: ${f(r.gust.serverRssMb)} MB.`);
+  if (r.baselinePinned.length) {
+    parts.push(
+      'The pinned rows (half as long) run the same -c 1 baseline with the client and the server pinned to the ' +
+        'same CPU, then to different CPUs (`taskset`): at -c 1 each request is a ping-pong between two processes, ' +
+        'and a wake-up across CPUs costs several times more than one on the same CPU. Unpinned, the scheduler ' +
+        'may do either, so the unpinned -c 1 baseline (and the ratios against it) can move between these two.',
+    );
+  }
   parts.push(
     '"server CPU µs/req" = CPU time (user + system, from /proc) of the server process per request: the echo ' +
       'server, or Gust\'s control process; "env CPU µs/req" = of the function\'s environment processes.',
