@@ -2,8 +2,8 @@
  * Queue benchmark: SQS messages/s sent (SendMessageBatch), received + deleted
  * (ReceiveMessage + DeleteMessageBatch), and delivered to a function through an event source
  * mapping, plus the send → function latency of single messages, and the server's SendMessageBatch
- * capacity with a raw HTTP load generator (autocannon) instead of the SDK. Runs against an in-process Gust
- * (startGust on a random port, throwaway home): the load client shares the process with the server.
+ * capacity with a raw HTTP load generator (autocannon) instead of the SDK. `npm run bench` runs it
+ * against its Gust child process; standalone, it starts its own:
  *
  *   node --import tsx bench/queue.ts          prints the results as JSON
  */
@@ -17,13 +17,14 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import autocannon from 'autocannon';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { zipDirectory } from '../src/control/zip-dir.ts';
-import { startGust } from '../src/server.ts';
+import { startGustChild } from './lib/gust-child.ts';
+import { load, type LoadResult } from './lib/load.ts';
+import { cleanupAll } from './lib/procs.ts';
 
 const ACCOUNT = '000000000000';
 const CLIENTS = 8;
@@ -43,13 +44,43 @@ async function inParallel(n: number, work: (i: number) => Promise<void>): Promis
   await Promise.all(Array.from({ length: n }, (_, i) => work(i)));
 }
 
-export async function benchQueue(opts: { messages?: number; deliver?: number } = {}): Promise<Record<string, number>> {
+/** The raw SendMessageBatch request (JSON protocol) of the server-capacity row, also sent to the baseline. */
+export function rawSendBatch(queueUrl: string): { body: string; headers: Record<string, string> } {
+  return {
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessageBatch' },
+    body: JSON.stringify({
+      QueueUrl: queueUrl,
+      Entries: Array.from({ length: 10 }, (_, j) => ({
+        Id: `m${j}`,
+        MessageBody: `{"n":${j},"pad":"${'x'.repeat(200)}"}`,
+      })),
+    }),
+  };
+}
+
+export interface QueueResults {
+  messages: number;
+  deliver: number;
+  /** msgs/s and latencies in ms, by name (send_batch_msgs_per_s, ...). */
+  figures: Record<string, number>;
+  /** autocannon with raw SendMessageBatch requests (10 messages each). */
+  rawSend: LoadResult;
+}
+
+export async function benchQueue(opts: {
+  url: string;
+  home: string;
+  serverPid: number;
+  rawSeconds: number;
+  rawConnections: number;
+  messages?: number;
+  deliver?: number;
+}): Promise<QueueResults> {
   const messages = opts.messages ?? 20_000;
   const deliver = opts.deliver ?? 5_000;
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-bench-queue-'));
-  const gust = await startGust({ port: 0, home, keepAliveMs: 60_000 });
+  const home = fs.mkdtempSync(path.join(opts.home, 'queue-bench-'));
   const cfg = {
-    endpoint: gust.url,
+    endpoint: opts.url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     maxAttempts: 1,
@@ -120,23 +151,16 @@ export async function benchQueue(opts: { messages?: number; deliver?: number } =
 
     // 2b. Server capacity without the SDK client's cost: raw HTTP SendMessageBatch (JSON protocol).
     const raw = await queueUrl('bench-raw');
-    const rawResult = await autocannon({
-      url: `${gust.url}/`,
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessageBatch' },
-      body: JSON.stringify({
-        QueueUrl: raw,
-        Entries: Array.from({ length: 10 }, (_, j) => ({
-          Id: `m${j}`,
-          MessageBody: `{"n":${j},"pad":"${'x'.repeat(200)}"}`,
-        })),
-      }),
-      connections: 16,
-      duration: 5,
+    const rawSend = await load({
+      url: `${opts.url}/`,
+      ...rawSendBatch(raw),
+      connections: opts.rawConnections,
+      durationS: opts.rawSeconds,
+      cpu: { server: () => [opts.serverPid] },
     });
-    if (rawResult.non2xx || rawResult.errors)
-      throw new Error(`raw send: ${rawResult.non2xx} non-2xx, ${rawResult.errors} errors`);
-    out.send_batch_raw_http_msgs_per_s = Math.round(rawResult.requests.average * 10);
+    if (rawSend.non2xx || rawSend.errors)
+      throw new Error(`raw send: ${rawSend.non2xx} non-2xx, ${rawSend.errors} errors`);
+    out.send_batch_raw_http_msgs_per_s = Math.round(rawSend.reqPerSec * 10);
 
     // 3. Delivery through an event source mapping (BatchSize 10, default pollers) to a function.
     const dir = fs.mkdtempSync(path.join(home, 'fn-'));
@@ -213,16 +237,22 @@ export async function benchQueue(opts: { messages?: number; deliver?: number } =
     lat.sort((a, b) => a - b);
     out.mapping_latency_ms_p50 = lat[Math.floor(lat.length / 2)]!;
     out.mapping_latency_ms_p90 = lat[Math.floor(lat.length * 0.9)]!;
-    return out;
+    return { messages, deliver, figures: out, rawSend };
   } finally {
     sqs.destroy();
     lambda.destroy();
-    await gust.stop();
-    fs.rmSync(home, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const results = await benchQueue();
-  console.log(JSON.stringify(results, null, 2));
+  const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-bench-queue-'));
+  try {
+    const gust = await startGustChild(repo, home);
+    const r = await benchQueue({ url: gust.url, home, serverPid: gust.pid, rawSeconds: 5, rawConnections: 10 });
+    console.log(JSON.stringify(r, null, 2));
+  } finally {
+    await cleanupAll();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 }

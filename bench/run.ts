@@ -51,6 +51,7 @@ import {
   type WarmPair,
 } from './lib/report.ts';
 import { summarize } from './lib/stats.ts';
+import { benchQueue, rawSendBatch } from './queue.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.join(REPO, 'bench');
@@ -67,7 +68,8 @@ const COLD_SAMPLES = QUICK ? 5 : 20;
 const LOAD_S = QUICK ? 3 : 10;
 const WARMUP_S = QUICK ? 1 : 3;
 const SDK_SEQUENTIAL = QUICK ? 50 : 200;
-const WATCHDOG_MS = 6 * 60_000;
+const QUEUE_RAW_S = QUICK ? 2 : 5;
+const WATCHDOG_MS = 8 * 60_000;
 
 const FUNCTIONS: { name: string; runtime: Runtime; handler: string; dir: string; label: string }[] = [
   { name: 'node-hello', runtime: 'nodejs20.x', handler: 'index.handler', dir: 'node', label: 'nodejs20.x' },
@@ -162,6 +164,15 @@ async function main(): Promise<void> {
   const baseUrl = `http://127.0.0.1:${match[1]}/`;
   const base = await loadSeries(baseUrl, { server: () => [echo.pid] });
   const pinned = await pinnedBaseline(baseUrl, echo.pid);
+  // The baseline for the queue's raw SendMessageBatch row: the same request body, echoed.
+  const queueBaseline = await load({
+    url: baseUrl,
+    ...rawSendBatch(`${gust.url}/000000000000/bench-raw`),
+    connections: 10,
+    durationS: QUEUE_RAW_S,
+    cpu: { server: () => [echo.pid] },
+  });
+  log(`  -c 10, SendMessageBatch body: ${queueBaseline.reqPerSec} req/s`);
   await stopChild(echo, 2000);
 
   log('gust: POST /2015-03-31/functions/node-hello/invocations');
@@ -200,6 +211,24 @@ async function main(): Promise<void> {
   const idleRss = FUNCTIONS.map((fn) => idleMemory(gust, fn.name, fn.label));
   const serverRssMb = memoryOf(gust.pid).rss / 2 ** 20;
 
+  // 4. Queues: SQS send/receive throughput, delivery through an event source mapping, latency.
+  log('queues (SQS API and event source mappings)');
+  const q = await benchQueue({
+    url: gust.url,
+    home,
+    serverPid: gust.pid,
+    rawSeconds: QUEUE_RAW_S,
+    rawConnections: 10,
+    ...(QUICK ? { messages: 4000, deliver: 1000 } : {}),
+  });
+  log(`  ${JSON.stringify(q.figures)}`);
+  if (q.rawSend.non2xx || q.rawSend.errors) warnings.push(`queue raw send: ${q.rawSend.non2xx} non-2xx`);
+  const queue = {
+    ...q,
+    baseline: queueBaseline,
+    ratio: Math.round((q.rawSend.reqPerSec / queueBaseline.reqPerSec) * 1000) / 1000,
+  };
+
   const otherCpuCores = foreignAll();
   if (otherCpuCores > 0.25) {
     warnings.push(
@@ -225,6 +254,7 @@ async function main(): Promise<void> {
     cold,
     warm,
     baselinePinned: pinned,
+    queue,
     sdkSequential: { functionName: 'node-hello', clientMs: summarize(sdkSamples) },
     idleRss,
     warnings,

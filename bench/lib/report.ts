@@ -25,6 +25,17 @@ export interface WarmPair {
   ratios: { reqPerSec: number; p50: number; p99: number };
 }
 
+export interface QueueResult {
+  messages: number;
+  deliver: number;
+  figures: Record<string, number>;
+  rawSend: LoadResult;
+  /** The echo server answering the same SendMessageBatch body. */
+  baseline: LoadResult;
+  /** rawSend req/s ÷ baseline req/s */
+  ratio: number;
+}
+
 /** A -c 1 baseline run with the client and the server pinned to one CPU or to two. */
 export type PinnedRun = LoadResult & { layout: 'one CPU' | 'two CPUs' };
 
@@ -49,6 +60,7 @@ export interface Results {
   cold: ColdResult[];
   warm: WarmPair[];
   baselinePinned: PinnedRun[];
+  queue: QueueResult;
   sdkSequential: { functionName: string; clientMs: Summary };
   idleRss: RssResult[];
   warnings: string[];
@@ -207,8 +219,43 @@ export function resultsMarkdown(r: Results): string {
     '"other CPU" = CPU cores used by processes outside the bench (other users of the machine) during that ' +
       'measurement, from /proc; anything well above 0 makes that row noisy.',
   );
+  parts.push(queueMarkdown(r.queue));
   if (r.warnings.length) parts.push(['**Warnings**', ...r.warnings.map((w) => `- ${w}`)].join('\n'));
   return parts.join('\n\n');
+}
+
+function queueMarkdown(q: QueueResult): string {
+  const g = q.figures;
+  const n = (k: string): string => f(g[k] ?? NaN, 0);
+  const rows = [
+    ['SendMessageBatch (10 per call), AWS SDK v3, 8 concurrent clients', `${n('send_batch_msgs_per_s')} msgs/s`],
+    [
+      'ReceiveMessage (10) + DeleteMessageBatch, SDK, 8 clients, until drained',
+      `${n('receive_delete_msgs_per_s')} msgs/s`,
+    ],
+    [
+      `SendMessageBatch, raw HTTP (autocannon -c ${q.rawSend.connections}), vs baseline echoing the same body`,
+      `${n('send_batch_raw_http_msgs_per_s')} msgs/s (${f(q.rawSend.reqPerSec, 0)} calls/s = ` +
+        `${x(q.ratio)} of ${f(q.baseline.reqPerSec, 0)} req/s; p50 ${ms(q.rawSend.latencyMs.p50)} ms ` +
+        `vs ${ms(q.baseline.latencyMs.p50)} ms; server CPU ${q.rawSend.cpuUsPerRequest.server ?? '?'} ` +
+        `vs ${q.baseline.cpuUsPerRequest.server ?? '?'} µs/call)`,
+    ],
+    ['event source mapping → function, BatchSize 10, default scaling', `${n('mapping_batch10_msgs_per_s')} msgs/s`],
+    [
+      'event source mapping → function, BatchSize 100, 1 s window, MaximumConcurrency 5',
+      `${n('mapping_batch100_window1s_msgs_per_s')} msgs/s`,
+    ],
+    [
+      'latency SendMessage → handler running (BatchSize 1, warm)',
+      `p50 ${n('mapping_latency_ms_p50')} ms, p90 ${n('mapping_latency_ms_p90')} ms`,
+    ],
+  ];
+  return [
+    `**Queues** (SQS API and SQS → Lambda event source mappings on the same Gust server; ${q.messages} messages ` +
+      `of ~220 bytes for send/receive, ${q.deliver} per mapping run; every message is committed to SQLite before ` +
+      'the send is answered)',
+    table(['measurement', 'result'], rows, [false, true]),
+  ].join('\n\n');
 }
 
 const START = '<!-- bench:results:start -->';
