@@ -241,7 +241,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       logs.flush();
       await tracer?.shutdown();
       store.close();
-      removeCgroupRoot(cgroups);
+      await removeCgroupRoot(cgroups);
     })());
 
   try {

@@ -35,14 +35,22 @@ function tryMkdir(parent: string, name: string): string | undefined {
   }
 }
 
-/** Detect which cgroup hierarchy Gust can use, creating its parent group `gust-<pid>`. */
+let instances = 0;
+
+/**
+ * Detect which cgroup hierarchy Gust can use, creating its parent group: `gust-<pid>`, or
+ * `gust-<pid>-<n>` for the n-th further server in the same process (tests), so that stopping one
+ * server never touches another's environments.
+ */
 export function detectCgroups(enabled: boolean): CgroupSupport {
   if (!enabled) return { mode: 'none', root: '', reason: 'disabled by configuration (GUST_CGROUPS=off)' };
   if (process.platform !== 'linux') return { mode: 'none', root: '', reason: `not Linux (${process.platform})` };
-  const name = `gust-${process.pid}`;
+  const n = instances++;
+  const name = n === 0 ? `gust-${process.pid}` : `gust-${process.pid}-${n}`;
   // cgroup v2 (unified): needs the memory controller enabled for children of our parent group.
   const v2 = '/sys/fs/cgroup';
   if (fs.existsSync(path.join(v2, 'cgroup.controllers')) && writableDir(v2)) {
+    removeStaleRoots(v2);
     const controllers = fs.readFileSync(path.join(v2, 'cgroup.controllers'), 'utf8');
     if (controllers.includes('memory')) {
       const dir = tryMkdir(v2, name);
@@ -58,10 +66,47 @@ export function detectCgroups(enabled: boolean): CgroupSupport {
   }
   const v1 = '/sys/fs/cgroup/memory';
   if (fs.existsSync(path.join(v1, 'memory.limit_in_bytes')) && writableDir(v1)) {
+    removeStaleRoots(v1);
     const dir = tryMkdir(v1, name);
     if (dir) return { mode: 'v1', root: dir };
   }
   return { mode: 'none', root: '', reason: 'no writable cgroup v1 or v2 memory controller' };
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A server that was killed (kill -9, power loss) leaves its `gust-<pid>` group behind; its
+ * environments died with it (their process groups were killed or have exited), so the groups are
+ * empty and can be removed. Groups with processes left in them cannot be removed and are kept.
+ */
+function removeStaleRoots(hierarchy: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(hierarchy);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^gust-(\d+)(?:-\d+)?$/.exec(name);
+    if (!m || pidAlive(Number(m[1]))) continue;
+    const root = path.join(hierarchy, name);
+    try {
+      for (const d of fs.readdirSync(root, { withFileTypes: true })) {
+        if (d.isDirectory()) fs.rmdirSync(path.join(root, d.name));
+      }
+      fs.rmdirSync(root);
+    } catch {
+      /* still has processes: leave it */
+    }
+  }
 }
 
 /** One environment's memory cgroup. */
@@ -71,9 +116,10 @@ export class MemoryCgroup {
   constructor(
     private support: CgroupSupport,
     id: string,
-    limitMb: number,
+    limitMb?: number,
   ) {
     this.dir = path.join(support.root, id);
+    if (limitMb === undefined) return; // an existing cgroup, opened to remove it
     fs.mkdirSync(this.dir);
     const bytes = String(limitMb * 1024 * 1024);
     if (support.mode === 'v1') {
@@ -135,11 +181,25 @@ export class MemoryCgroup {
   }
 }
 
-export function removeCgroupRoot(support: CgroupSupport): void {
+/**
+ * Remove Gust's parent cgroup, and any environment cgroup still in it (an environment retired just
+ * before shutdown may still be removing its own): waits up to ~1 s for their processes to be reaped.
+ */
+export async function removeCgroupRoot(support: CgroupSupport): Promise<void> {
   if (support.mode === 'none') return;
+  let children: string[];
+  try {
+    children = fs
+      .readdirSync(support.root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+  } catch {
+    return; // already gone
+  }
+  await Promise.all(children.map((c) => new MemoryCgroup(support, c).destroy()));
   try {
     fs.rmdirSync(support.root);
   } catch {
-    /* children still present or already gone */
+    /* a child could not be removed: leave the parent */
   }
 }

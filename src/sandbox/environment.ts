@@ -459,6 +459,7 @@ export class Environment {
     if (!pid || this.exitInfo) {
       this.cleanup();
       this.markExited();
+      await this.cgroupRemoved;
       return;
     }
     try {
@@ -469,16 +470,18 @@ export class Environment {
     const t = setTimeout(() => this.kill(), graceMs);
     await this.exited;
     clearTimeout(t);
+    await this.cgroupRemoved;
   }
 
   private cleaned = false;
+  private cgroupRemoved: Promise<void> | undefined;
   private cleanup(): void {
     if (this.cleaned) return;
     this.cleaned = true;
     this.parkedNext?.destroy();
     this.parkedNext = undefined;
     this.api?.close();
-    void this.cgroup?.destroy();
+    this.cgroupRemoved = this.cgroup?.destroy();
     fs.rmSync(path.dirname(this.tmpDir), { recursive: true, force: true });
   }
 }

@@ -319,4 +319,22 @@ describe('execution engine: lifecycle', () => {
     assert.deepEqual(fs.existsSync(envs) ? fs.readdirSync(envs) : [], [], 'every environment cleaned up');
     await t.stop();
   });
+
+  it('removes every cgroup it created on shutdown, also of environments retired just before', async (ctx) => {
+    const t = await startTestGust();
+    const { mode, root } = t.gust.cgroups;
+    if (mode === 'none') {
+      await t.stop();
+      return ctx.skip('no writable cgroup hierarchy on this machine');
+    }
+    await deployFixture(t, 'cg', 'bash/echo', 'provided.al2023', 'bootstrap');
+    await Promise.all([1, 2, 3].map(() => invoke(t, 'cg', {})));
+    assert.ok(fs.readdirSync(root).length >= 1, 'environments have cgroups under the root');
+    // Retire them (configuration change) and stop at once, while they are being removed.
+    await t.lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'cg', Environment: { Variables: { X: '1' } } }),
+    );
+    await t.stop();
+    assert.equal(fs.existsSync(root), false, `${root} removed`);
+  });
 });
