@@ -151,10 +151,6 @@ export class AsyncQueue {
       await this.fail(rec, ev, cfg, 'EventAgeExceeded', undefined);
       return;
     }
-    if (!this.o.gate.canAcquire(ev.functionName)) {
-      store.reschedule(ev.id, this.throttleRetryAt(ev, cfg), ev.attempts, 'throttled');
-      return;
-    }
     let result: InvokeResult;
     try {
       result = await this.o.invoker.invoke({
@@ -166,6 +162,7 @@ export class AsyncQueue {
         trace: { enqueuedAt: ev.enqueuedAt, attempt: ev.attempts + 1, trigger: 'pubsub' },
       });
     } catch (e) {
+      // A throttled attempt is recorded by the invoker (Throttles metric, ledger) and waits here.
       if (isGustError(e) && e.code === 'GUST_THROTTLED') {
         store.reschedule(ev.id, this.throttleRetryAt(ev, cfg), ev.attempts, 'throttled');
       } else if (isGustError(e) && e.code === 'GUST_FUNCTION_NOT_FOUND') {

@@ -6,6 +6,8 @@
  * - logs gain a `level` column (parsed at write time; existing rows are back-filled once);
  * - telemetry_provisioned: the provisioned-concurrency ledger, one row per function version and
  *   metering interval (environment-milliseconds allocated and busy).
+ * - metering keeps one row per invocation attempt: an async event's retries (and its throttled
+ *   attempts) share its request id, and each is billed, so request_id is no longer the key.
  * Applied by openSqliteStore before it prepares its statements.
  */
 import type Database from 'better-sqlite3';
@@ -42,6 +44,40 @@ export const TELEMETRY_MIGRATIONS: NamedMigration[] = [
           );
           CREATE INDEX telemetry_provisioned_time ON telemetry_provisioned(start_time);
           CREATE INDEX telemetry_provisioned_fn ON telemetry_provisioned(function_name, start_time);`,
+  },
+  {
+    id: 'telemetry-004-metering-per-attempt',
+    sql: `CREATE TABLE metering_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            request_id TEXT NOT NULL,
+            function_name TEXT NOT NULL,
+            version TEXT NOT NULL,
+            start_time INTEGER NOT NULL,
+            duration_ms REAL NOT NULL,
+            billed_duration_ms INTEGER NOT NULL,
+            memory_size_mb INTEGER NOT NULL,
+            max_memory_used_mb INTEGER NOT NULL,
+            init_duration_ms REAL,
+            cold INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            error_type TEXT,
+            provisioned INTEGER,
+            concurrency INTEGER,
+            account_concurrency INTEGER,
+            architecture TEXT
+          );
+          INSERT INTO metering_new (request_id, function_name, version, start_time, duration_ms, billed_duration_ms,
+            memory_size_mb, max_memory_used_mb, init_duration_ms, cold, outcome, error_type, provisioned,
+            concurrency, account_concurrency, architecture)
+          SELECT request_id, function_name, version, start_time, duration_ms, billed_duration_ms, memory_size_mb,
+            max_memory_used_mb, init_duration_ms, cold, outcome, error_type, provisioned, concurrency,
+            account_concurrency, architecture
+          FROM metering ORDER BY start_time;
+          DROP TABLE metering;
+          ALTER TABLE metering_new RENAME TO metering;
+          CREATE INDEX metering_fn ON metering(function_name, start_time);
+          CREATE INDEX metering_time ON metering(start_time);
+          CREATE INDEX metering_request ON metering(request_id);`,
   },
 ];
 

@@ -136,6 +136,10 @@ describe('async invocation', () => {
     const attempts = readRecords(file('flaky')).filter((x) => x.event.id === 'bad1');
     assert.equal(attempts.length, 2, '1 try + MaximumRetryAttempts=1');
     assert.equal(new Set(attempts.map((a) => a.requestId)).size, 1, 'retries keep the request id');
+    const metered = t.gust.store.metering
+      .list({ functionName: 'flaky' })
+      .filter((m) => m.requestId === attempts[0]!.requestId);
+    assert.equal(metered.length, 2, 'each attempt is metered (and billed), under the shared request id');
     const rec = readRecords(file('on-failure'))[0]!.event;
     assert.equal(rec.requestContext.condition, 'RetriesExhausted');
     assert.equal(rec.requestContext.approximateInvokeCount, 2);
@@ -173,6 +177,8 @@ describe('async invocation', () => {
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(readRecords(file('target')).filter((x) => x.event.id === 'th1').length, 0);
     assert.equal(t.gust.asyncQueue.depth('target'), 1, 'still queued');
+    const throttles = t.gust.store.metering.list({ functionName: 'target' }).filter((m) => m.outcome === 'throttle');
+    assert.ok(throttles.length >= 1, 'throttled attempts count as throttles (metrics, ledger)');
     await t.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'target' }));
     assert.ok(await waitFor(() => readRecords(file('target')).some((x) => x.event.id === 'th1')));
   });

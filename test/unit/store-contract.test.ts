@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultSettings, type FunctionRecord, type MeteringRecord } from '../../src/control/model.ts';
+import { applyNamedMigrations, openDatabase } from '../../src/store/sqlite/db.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { TELEMETRY_MIGRATIONS } from '../../src/telemetry/schema.ts';
 import type { Store } from '../../src/store/types.ts';
 
 const IMPLEMENTATIONS: { name: string; open: () => { store: Store; reopen: () => Store; cleanup: () => void } }[] = [
@@ -128,6 +130,15 @@ for (const impl of IMPLEMENTATIONS) {
           const m = s2.metering.list({ functionName: 'f' });
           assert.deepEqual(m, [meter('r1', 'f', 1000)]);
           assert.equal(s2.logs.deleteOlderThan(1500), 2);
+          // An async event's retries share its request id: each attempt is its own metering record.
+          s2.ledger.commit([], meter('r1', 'f', 1100));
+          assert.deepEqual(
+            s2.metering.list({ functionName: 'f' }).map((x) => [x.requestId, x.startTime]),
+            [
+              ['r1', 1100],
+              ['r1', 1000],
+            ],
+          );
         } finally {
           s2.close();
         }
@@ -137,3 +148,34 @@ for (const impl of IMPLEMENTATIONS) {
     });
   });
 }
+
+describe('sqlite schema upgrades', () => {
+  it('keeps metering rows written before metering became one row per attempt', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-store-'));
+    try {
+      // The schema as it was before telemetry-004, with one row in it.
+      const db = openDatabase(home);
+      applyNamedMigrations(db, TELEMETRY_MIGRATIONS.slice(0, 3));
+      db.prepare(
+        `INSERT INTO metering (request_id, function_name, version, start_time, duration_ms, billed_duration_ms,
+           memory_size_mb, max_memory_used_mb, init_duration_ms, cold, outcome, error_type, architecture)
+         VALUES ('old', 'f', '$LATEST', 500, 1.5, 2, 128, 40, NULL, 0, 'success', NULL, 'arm64')`,
+      ).run();
+      db.close();
+      const store = openSqliteStore(home);
+      try {
+        const rows = store.metering.list({ functionName: 'f' });
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0]!.requestId, 'old');
+        assert.equal(rows[0]!.billedDurationMs, 2);
+        assert.equal(rows[0]!.architecture, 'arm64');
+        store.ledger.commit([], meter('old', 'f', 600));
+        assert.equal(store.metering.list({ functionName: 'f' }).length, 2);
+      } finally {
+        store.close();
+      }
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -384,7 +384,7 @@ class SqliteMeteringStore implements MeteringStore {
   private insertStmt;
   constructor(private db: Database.Database) {
     this.insertStmt = db.prepare(
-      `INSERT OR REPLACE INTO metering (request_id, function_name, version, start_time, duration_ms, billed_duration_ms,
+      `INSERT INTO metering (request_id, function_name, version, start_time, duration_ms, billed_duration_ms,
         memory_size_mb, max_memory_used_mb, init_duration_ms, cold, outcome, error_type,
         provisioned, concurrency, account_concurrency, architecture)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -417,7 +417,7 @@ class SqliteMeteringStore implements MeteringStore {
     add(where, args, 'start_time >= ?', q.since);
     add(where, args, 'start_time <= ?', q.until);
     const limit = Math.min(Math.max(q.limit ?? 1000, 1), 100_000);
-    const sql = `SELECT * FROM metering ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY start_time DESC LIMIT ${limit}`;
+    const sql = `SELECT * FROM metering ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY start_time DESC, id DESC LIMIT ${limit}`;
     return this.db
       .prepare<unknown[], MeteringRow>(sql)
       .all(...args)
