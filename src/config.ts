@@ -35,6 +35,14 @@ export interface GustConfig {
   otlpEndpoint?: string;
   /** HTTP gateway port (routes, function URLs); 0 = random. Default 9001, or random when `port` is 0. */
   gatewayPort: number;
+  /** SNS: how often the delivery worker looks for due deliveries when idle. */
+  snsPollMs: number;
+  /** SNS: length of one "second" of a delivery retry policy (AWS's policies are in seconds; tests shrink it). */
+  snsRetryUnitMs: number;
+  /** SNS: per-request timeout of HTTP/S deliveries (AWS: 15 s). */
+  snsHttpTimeoutMs: number;
+  /** SNS: deliveries in flight at once. */
+  snsDeliveryConcurrency: number;
 }
 
 export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.ProcessEnv = process.env): GustConfig {
@@ -59,6 +67,10 @@ export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.Proc
     asyncPollMs: num(env.GUST_ASYNC_POLL_MS, 100),
     otlpEndpoint: env.GUST_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     gatewayPort: num(env.GUST_GATEWAY_PORT, -1),
+    snsPollMs: num(env.GUST_SNS_POLL_MS, 100),
+    snsRetryUnitMs: num(env.GUST_SNS_RETRY_UNIT_MS, 1000),
+    snsHttpTimeoutMs: num(env.GUST_SNS_HTTP_TIMEOUT_MS, 15_000),
+    snsDeliveryConcurrency: num(env.GUST_SNS_CONCURRENCY, 32),
   };
   const cfg = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   cfg.home = path.resolve(cfg.home);

@@ -35,7 +35,7 @@ import type { TopicSink } from '../../src/events/contracts.ts';
 import { createServices, type GustService, type ServiceContext } from '../../src/services.ts';
 import { deployFixture, readRecords, startTestGust, waitFor, type TestGust } from '../helpers/gust.ts';
 
-// The delivery worker reads these at setup: fast polling, one retry-policy second = 20 ms.
+// Read by loadConfig (GustConfig.sns*): fast polling, one retry-policy second = 20 ms.
 process.env.GUST_SNS_POLL_MS = '20';
 process.env.GUST_SNS_RETRY_UNIT_MS = '20';
 

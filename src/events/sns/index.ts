@@ -12,7 +12,7 @@ import { isFifoTopic } from './attributes.ts';
 import type { OpsContext } from './context.ts';
 import { DeliveryWorker } from './delivery.ts';
 import type { EnvelopeContext } from './envelope.ts';
-import { loadSnsOptions } from './options.ts';
+import { snsOptions } from './options.ts';
 import { publishInternal } from './publish.ts';
 import type { SnsServiceContext } from './service-context.ts';
 import { Signer, createSigningMaterial } from './signing.ts';
@@ -26,7 +26,7 @@ export class SnsService implements TopicSink {
   private worker?: DeliveryWorker;
 
   setup(ctx: SnsServiceContext): void {
-    const options = loadSnsOptions();
+    const options = snsOptions(ctx.config);
     const store = new SnsStore(ctx.store.db);
     const signer = new Signer(store.signingMaterial(() => createSigningMaterial()));
     const ops: OpsContext = {

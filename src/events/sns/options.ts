@@ -1,4 +1,6 @@
-/** Tuning knobs of the SNS service (environment variables; the defaults follow AWS). */
+import type { GustConfig } from '../../config.ts';
+
+/** Tuning knobs of the SNS service (GustConfig's sns* settings; the defaults follow AWS). */
 export interface SnsOptions {
   /** How often the delivery worker looks for due deliveries when idle. */
   pollMs: number;
@@ -13,12 +15,13 @@ export interface SnsOptions {
   concurrency: number;
 }
 
-export function loadSnsOptions(env: NodeJS.ProcessEnv = process.env): SnsOptions {
-  const num = (v: string | undefined, d: number): number => (v !== undefined && v !== '' ? Number(v) : d);
+export function snsOptions(
+  config: Pick<GustConfig, 'snsPollMs' | 'snsRetryUnitMs' | 'snsHttpTimeoutMs' | 'snsDeliveryConcurrency'>,
+): SnsOptions {
   return {
-    pollMs: num(env.GUST_SNS_POLL_MS, 100),
-    retryUnitMs: num(env.GUST_SNS_RETRY_UNIT_MS, 1000),
-    httpTimeoutMs: num(env.GUST_SNS_HTTP_TIMEOUT_MS, 15_000),
-    concurrency: num(env.GUST_SNS_CONCURRENCY, 32),
+    pollMs: config.snsPollMs,
+    retryUnitMs: config.snsRetryUnitMs,
+    httpTimeoutMs: config.snsHttpTimeoutMs,
+    concurrency: config.snsDeliveryConcurrency,
   };
 }

@@ -9,7 +9,10 @@ import type { GustConfig } from '../../config.ts';
 import type { DestinationRegistry } from '../../invoke/destinations.ts';
 
 export interface SnsServiceContext {
-  config: Pick<GustConfig, 'region' | 'accountId'>;
+  config: Pick<
+    GustConfig,
+    'region' | 'accountId' | 'snsPollMs' | 'snsRetryUnitMs' | 'snsHttpTimeoutMs' | 'snsDeliveryConcurrency'
+  >;
   app: FastifyInstance;
   aws: AwsDispatcher;
   store: { db: Database.Database };
