@@ -1,9 +1,20 @@
 /**
  * Schedules against a real server and a real function (the recorder fixture): EventBridge's
  * scheduled event, the target input, disable/enable, at() one-shots in a time zone, validation
- * errors, the EventBridge Scheduler API through the AWS CLI, and catch-up policies across kill -9.
+ * errors, the EventBridge Scheduler API through the AWS SDK v3 and the AWS CLI, and catch-up policies across kill -9.
  */
 import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  UpdateScheduleCommand,
+  ValidationException,
+  paginateListSchedules,
+} from '@aws-sdk/client-scheduler';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -351,6 +362,104 @@ describe('schedules', () => {
     const disabled = await api('GET', '/schedules?State=DISABLED&NamePrefix=page-');
     assert.equal(disabled.body.Schedules.length, 3);
     for (const n of ['page-a', 'page-b', 'page-c']) await api('DELETE', `/schedules/${n}`);
+  });
+
+  describe('EventBridge Scheduler API (AWS SDK v3)', () => {
+    const sdk = (): SchedulerClient =>
+      new SchedulerClient({
+        endpoint: t.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+      });
+    const Target = {
+      Arn: 'arn:aws:lambda:us-east-1:000000000000:function:rec',
+      RoleArn: 'arn:aws:iam::000000000000:role/s',
+    };
+
+    it('creates, gets, pages, updates and deletes schedules, and fires them', async () => {
+      const c = sdk();
+      try {
+        const created = await c.send(
+          new CreateScheduleCommand({
+            Name: 'sdk-hourly',
+            ScheduleExpression: 'rate(1 hour)',
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            Target: { ...Target, Input: '{"marker":"sdk"}' },
+            Description: 'from the SDK',
+          }),
+        );
+        assert.equal(created.ScheduleArn, 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/sdk-hourly');
+        assert.ok(await waitFor(() => byMarker('sdk').length === 1, 10_000), 'a rate schedule fires at once');
+
+        const got = await c.send(new GetScheduleCommand({ Name: 'sdk-hourly' }));
+        assert.equal(got.ScheduleExpression, 'rate(1 hour)');
+        assert.equal(got.State, 'ENABLED');
+        assert.equal(got.Description, 'from the SDK');
+        assert.equal(got.Target?.Input, '{"marker":"sdk"}');
+        assert.ok(got.CreationDate instanceof Date && Math.abs(got.CreationDate.getTime() - Date.now()) < 60_000);
+
+        for (const n of ['sdk-a', 'sdk-b', 'sdk-c']) {
+          await c.send(
+            new CreateScheduleCommand({
+              Name: n,
+              ScheduleExpression: 'cron(0 4 * * ? *)',
+              FlexibleTimeWindow: { Mode: 'OFF' },
+              Target,
+              State: 'DISABLED',
+            }),
+          );
+        }
+        const names: string[] = [];
+        for await (const page of paginateListSchedules({ client: c, pageSize: 2 }, { NamePrefix: 'sdk-' })) {
+          assert.ok((page.Schedules ?? []).length <= 2, 'MaxResults is honoured');
+          names.push(...(page.Schedules ?? []).map((x) => x.Name!));
+        }
+        assert.deepEqual(names.sort(), ['sdk-a', 'sdk-b', 'sdk-c', 'sdk-hourly']);
+
+        await c.send(
+          new UpdateScheduleCommand({
+            Name: 'sdk-a',
+            ScheduleExpression: 'rate(5 minutes)',
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            Target,
+            State: 'DISABLED',
+          }),
+        );
+        assert.equal((await c.send(new GetScheduleCommand({ Name: 'sdk-a' }))).ScheduleExpression, 'rate(5 minutes)');
+
+        const dup = await c
+          .send(
+            new CreateScheduleCommand({
+              Name: 'sdk-a',
+              ScheduleExpression: 'rate(1 day)',
+              FlexibleTimeWindow: { Mode: 'OFF' },
+              Target,
+            }),
+          )
+          .catch((e: unknown) => e);
+        assert.ok(dup instanceof ConflictException, String(dup));
+        const invalid = await c
+          .send(
+            new CreateScheduleCommand({
+              Name: 'sdk-bad',
+              ScheduleExpression: 'every day',
+              FlexibleTimeWindow: { Mode: 'OFF' },
+              Target,
+            }),
+          )
+          .catch((e: unknown) => e);
+        assert.ok(invalid instanceof ValidationException, String(invalid));
+        assert.match((invalid as Error).message, /ScheduleExpression is not valid/);
+
+        for (const n of ['sdk-hourly', 'sdk-a', 'sdk-b', 'sdk-c']) await c.send(new DeleteScheduleCommand({ Name: n }));
+        const gone = await c.send(new GetScheduleCommand({ Name: 'sdk-a' })).catch((e: unknown) => e);
+        assert.ok(gone instanceof ResourceNotFoundException, String(gone));
+        assert.equal(gone.$metadata.httpStatusCode, 404);
+      } finally {
+        c.destroy();
+      }
+    });
   });
 
   describe('EventBridge Scheduler API (AWS CLI)', { skip: !fs.existsSync('/usr/bin/aws') && 'no /usr/bin/aws' }, () => {
