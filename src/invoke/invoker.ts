@@ -150,7 +150,7 @@ export class Invoker {
         };
       } else {
         logs.end(requestId);
-        if (isGustError(e) && e.code === 'GUST_THROTTLED') this.recordThrottle(fn, requestId, startTime);
+        if (isGustError(e) && e.code === 'GUST_THROTTLED') await this.recordThrottle(fn, requestId, startTime);
         throw e;
       }
     } finally {
@@ -159,7 +159,7 @@ export class Invoker {
 
     // Let output already in the pipes reach the collector before the END line.
     await new Promise((r) => setImmediate(r));
-    const lines = this.commit(fn, requestId, startTime, cold, initDurationMs, outcome, placed);
+    const lines = await this.commit(fn, requestId, startTime, cold, initDurationMs, outcome, placed);
     this.deps.onTrace?.({
       requestId,
       functionName: fn.functionName,
@@ -190,7 +190,7 @@ export class Invoker {
     return result;
   }
 
-  private commit(
+  private async commit(
     fn: FunctionVersion,
     requestId: string,
     startTime: number,
@@ -198,7 +198,7 @@ export class Invoker {
     initDurationMs: number | undefined,
     outcome: InvocationOutcome,
     placed: Placed,
-  ): string[] {
+  ): Promise<string[]> {
     const { logs, ledger } = this.deps;
     const lf = platformLines(fn.loggingConfig?.LogFormat);
     const { init, invoke, dropped } = logs.end(requestId);
@@ -258,13 +258,13 @@ export class Invoker {
       ...placed,
       architecture: fn.architectures[0] ?? 'x86_64',
     };
-    ledger.commit(records, metering);
+    await ledger.commit(records, metering);
     this.deps.onCommit?.(metering);
     logs.published(records);
     return records.map((r) => r.message);
   }
 
-  private recordThrottle(fn: FunctionVersion, requestId: string, startTime: number): void {
+  private async recordThrottle(fn: FunctionVersion, requestId: string, startTime: number): Promise<void> {
     const metering: MeteringRecord = {
       requestId,
       functionName: fn.functionName,
@@ -282,7 +282,7 @@ export class Invoker {
       accountConcurrency: this.deps.placement.gate.current,
       architecture: fn.architectures[0] ?? 'x86_64',
     };
-    this.deps.ledger.commit([], metering);
+    await this.deps.ledger.commit([], metering);
     this.deps.onCommit?.(metering);
   }
 }

@@ -145,14 +145,34 @@ export class MemoryCgroup {
     return path.join(this.dir, 'cgroup.procs');
   }
 
-  /** Peak memory in bytes since creation (v1 max_usage_in_bytes, v2 memory.peak), or undefined. */
+  private peakFd: number | undefined;
+  private static readonly peakBuf = Buffer.alloc(32);
+
+  /**
+   * Peak memory in bytes since creation (v1 max_usage_in_bytes, v2 memory.peak), or undefined.
+   * Read after every invocation: the file stays open and is re-read from offset 0.
+   */
   peakBytes(): number | undefined {
-    const file = this.support.mode === 'v1' ? 'memory.max_usage_in_bytes' : 'memory.peak';
     try {
-      return Number(fs.readFileSync(path.join(this.dir, file), 'utf8').trim());
+      this.peakFd ??= fs.openSync(
+        path.join(this.dir, this.support.mode === 'v1' ? 'memory.max_usage_in_bytes' : 'memory.peak'),
+        'r',
+      );
+      const n = fs.readSync(this.peakFd, MemoryCgroup.peakBuf, 0, MemoryCgroup.peakBuf.length, 0);
+      return Number(MemoryCgroup.peakBuf.toString('latin1', 0, n).trim());
     } catch {
       return undefined;
     }
+  }
+
+  private closePeak(): void {
+    if (this.peakFd === undefined) return;
+    try {
+      fs.closeSync(this.peakFd);
+    } catch {
+      /* already closed */
+    }
+    this.peakFd = undefined;
   }
 
   /** Number of OOM kills in this cgroup. */
@@ -169,6 +189,7 @@ export class MemoryCgroup {
 
   /** Remove the cgroup (retries briefly while the kernel finishes reaping its processes). */
   async destroy(): Promise<void> {
+    this.closePeak();
     for (let i = 0; i < 50; i++) {
       try {
         fs.rmdirSync(this.dir);

@@ -80,9 +80,12 @@ export interface MeteringStore {
   list(q: { functionName?: string; since?: number; until?: number; limit?: number }): MeteringRecord[];
 }
 
-/** Atomically record an invocation's log lines and its metering row. */
+/**
+ * Atomically record an invocation's log lines and its metering row. Resolves once they are
+ * committed; commits made close together may share one transaction (group commit).
+ */
 export interface InvocationLedger {
-  commit(logs: LogRecord[], metering: MeteringRecord): void;
+  commit(logs: LogRecord[], metering: MeteringRecord): Promise<void>;
 }
 
 export interface Store {

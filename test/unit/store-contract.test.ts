@@ -92,10 +92,10 @@ for (const impl of IMPLEMENTATIONS) {
       }
     });
 
-    it('ledger: logs and metering commit together and survive reopening', () => {
+    it('ledger: logs and metering commit together and survive reopening', async () => {
       const { store, reopen, cleanup } = impl.open();
       try {
-        store.ledger.commit(
+        await store.ledger.commit(
           [
             { functionName: 'f', version: '$LATEST', requestId: 'r1', timestamp: 1000, message: 'START' },
             { functionName: 'f', version: '$LATEST', requestId: 'r1', timestamp: 1001, message: 'hello world' },
@@ -131,7 +131,7 @@ for (const impl of IMPLEMENTATIONS) {
           assert.deepEqual(m, [meter('r1', 'f', 1000)]);
           assert.equal(s2.logs.deleteOlderThan(1500), 2);
           // An async event's retries share its request id: each attempt is its own metering record.
-          s2.ledger.commit([], meter('r1', 'f', 1100));
+          await s2.ledger.commit([], meter('r1', 'f', 1100));
           assert.deepEqual(
             s2.metering.list({ functionName: 'f' }).map((x) => [x.requestId, x.startTime]),
             [
@@ -150,7 +150,7 @@ for (const impl of IMPLEMENTATIONS) {
 }
 
 describe('sqlite schema upgrades', () => {
-  it('keeps metering rows written before metering became one row per attempt', () => {
+  it('keeps metering rows written before metering became one row per attempt', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-store-'));
     try {
       // The schema as it was before telemetry-004, with one row in it.
@@ -169,11 +169,32 @@ describe('sqlite schema upgrades', () => {
         assert.equal(rows[0]!.requestId, 'old');
         assert.equal(rows[0]!.billedDurationMs, 2);
         assert.equal(rows[0]!.architecture, 'arm64');
-        store.ledger.commit([], meter('old', 'f', 600));
+        await store.ledger.commit([], meter('old', 'f', 600));
         assert.equal(store.metering.list({ functionName: 'f' }).length, 2);
       } finally {
         store.close();
       }
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('group commit: commits of one loop turn share a transaction; close() commits what is pending', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-store-'));
+    try {
+      const store = openSqliteStore(home);
+      const changes = (): number => (store.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+      const before = changes();
+      const done = Promise.all([1, 2, 3].map((i) => store.ledger.commit([], meter(`g${i}`, 'f', i))));
+      assert.equal(store.metering.list({ functionName: 'f' }).length, 0, 'not committed within the same turn');
+      await done;
+      assert.equal(changes() - before, 3);
+      assert.equal(store.metering.list({ functionName: 'f' }).length, 3);
+      void store.ledger.commit([], meter('g4', 'f', 4));
+      store.close();
+      const again = openSqliteStore(home);
+      assert.equal(again.metering.list({ functionName: 'f' }).length, 4, 'pending commit flushed on close');
+      again.close();
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
