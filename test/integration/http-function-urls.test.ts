@@ -15,13 +15,11 @@ import {
   type CreateFunctionUrlConfigCommandInput,
 } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { deployFixture, startTestGust, type TestGust } from '../helpers/gust.ts';
 import { gatewayUrl, rawRequest } from './http-helpers.ts';
+import { awsCli, skipWithoutAwsCli, type CliResult } from '../helpers/aws-cli.ts';
 
-const AWS = '/usr/bin/aws';
 const URL_RE = /^http:\/\/127\.0\.0\.1:\d+\/lambda-url\/([a-z0-9]{32})\/$/;
 
 async function rejects(p: Promise<unknown>, name: string, message?: RegExp): Promise<void> {
@@ -227,86 +225,48 @@ describe('Lambda function URLs', () => {
   });
 });
 
-interface CliResult {
-  code: number;
-  stderr: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
+const aws = (url: string, args: string[]): Promise<CliResult> => awsCli(url, 'lambda', args);
 
-function aws(url: string, args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS,
-      ['--endpoint-url', url, '--region', 'us-east-1', '--output', 'json', 'lambda', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_PAGER: '',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        },
-      },
-      (err, stdout, stderr) => {
-        let json: unknown;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr, json });
-      },
-    );
+describe('Lambda function URLs with the AWS CLI', { skip: skipWithoutAwsCli }, () => {
+  let t: TestGust;
+  const ok = async (args: string[]): Promise<CliResult> => {
+    const r = await aws(t.url, args);
+    assert.equal(r.code, 0, `aws lambda ${args.join(' ')}\n${r.stderr}`);
+    return r;
+  };
+
+  before(async () => {
+    t = await startTestGust({ gatewayPort: 0 });
+    await deployFixture(t, 'cli-url', 'node/http-echo', 'nodejs20.x', 'index.handler');
   });
-}
+  after(() => t.stop());
 
-describe(
-  'Lambda function URLs with the AWS CLI',
-  { skip: !fs.existsSync(AWS) ? 'install awscli (scripts/system-deps.sh)' : false },
-  () => {
-    let t: TestGust;
-    const ok = async (args: string[]): Promise<CliResult> => {
-      const r = await aws(t.url, args);
-      assert.equal(r.code, 0, `aws lambda ${args.join(' ')}\n${r.stderr}`);
-      return r;
-    };
+  it('create/get/update/list/delete-function-url-config, and the FunctionUrl answers', async () => {
+    const c = await ok([
+      'create-function-url-config',
+      '--function-name',
+      'cli-url',
+      '--auth-type',
+      'NONE',
+      '--cors',
+      'AllowOrigins=https://cli.example,MaxAge=60',
+    ]);
+    assert.match(c.json.FunctionUrl, URL_RE);
+    assert.deepEqual(c.json.Cors, { AllowOrigins: ['https://cli.example'], MaxAge: 60 });
+    const res = await fetch(`${c.json.FunctionUrl}?mode=object`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { hello: 'world' });
 
-    before(async () => {
-      t = await startTestGust({ gatewayPort: 0 });
-      await deployFixture(t, 'cli-url', 'node/http-echo', 'nodejs20.x', 'index.handler');
-    });
-    after(() => t.stop());
-
-    it('create/get/update/list/delete-function-url-config, and the FunctionUrl answers', async () => {
-      const c = await ok([
-        'create-function-url-config',
-        '--function-name',
-        'cli-url',
-        '--auth-type',
-        'NONE',
-        '--cors',
-        'AllowOrigins=https://cli.example,MaxAge=60',
-      ]);
-      assert.match(c.json.FunctionUrl, URL_RE);
-      assert.deepEqual(c.json.Cors, { AllowOrigins: ['https://cli.example'], MaxAge: 60 });
-      const res = await fetch(`${c.json.FunctionUrl}?mode=object`);
-      assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { hello: 'world' });
-
-      const g = await ok(['get-function-url-config', '--function-name', 'cli-url']);
-      assert.equal(g.json.FunctionUrl, c.json.FunctionUrl);
-      const u = await ok(['update-function-url-config', '--function-name', 'cli-url', '--auth-type', 'AWS_IAM']);
-      assert.equal(u.json.AuthType, 'AWS_IAM');
-      const l = await ok(['list-function-url-configs', '--function-name', 'cli-url']);
-      assert.equal(l.json.FunctionUrlConfigs.length, 1);
-      await ok(['delete-function-url-config', '--function-name', 'cli-url']);
-      const missing = await aws(t.url, ['get-function-url-config', '--function-name', 'cli-url']);
-      assert.notEqual(missing.code, 0);
-      assert.match(missing.stderr, /ResourceNotFoundException/);
-      assert.equal((await fetch(c.json.FunctionUrl)).status, 403);
-    });
-  },
-);
+    const g = await ok(['get-function-url-config', '--function-name', 'cli-url']);
+    assert.equal(g.json.FunctionUrl, c.json.FunctionUrl);
+    const u = await ok(['update-function-url-config', '--function-name', 'cli-url', '--auth-type', 'AWS_IAM']);
+    assert.equal(u.json.AuthType, 'AWS_IAM');
+    const l = await ok(['list-function-url-configs', '--function-name', 'cli-url']);
+    assert.equal(l.json.FunctionUrlConfigs.length, 1);
+    await ok(['delete-function-url-config', '--function-name', 'cli-url']);
+    const missing = await aws(t.url, ['get-function-url-config', '--function-name', 'cli-url']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /ResourceNotFoundException/);
+    assert.equal((await fetch(c.json.FunctionUrl)).status, 403);
+  });
+});

@@ -17,7 +17,6 @@ import {
 } from '@aws-sdk/client-scheduler';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -35,6 +34,7 @@ import {
   type Recorded,
   type TestGust,
 } from '../helpers/gust.ts';
+import { awsCli, skipWithoutAwsCli, type CliResult } from '../helpers/aws-cli.ts';
 
 interface Answer {
   status: number;
@@ -57,13 +57,6 @@ async function call(url: string, method: string, p: string, body?: unknown): Pro
     code: r.headers.get('x-gust-error-code'),
     type: r.headers.get('x-amzn-errortype'),
   };
-}
-
-interface CliResult {
-  code: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-  stderr: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -462,31 +455,8 @@ describe('schedules', () => {
     });
   });
 
-  describe('EventBridge Scheduler API (AWS CLI)', { skip: !fs.existsSync('/usr/bin/aws') && 'no /usr/bin/aws' }, () => {
-    const aws = (args: string[]): Promise<CliResult> =>
-      new Promise((resolve) => {
-        execFile(
-          '/usr/bin/aws',
-          ['--endpoint-url', t.url, '--region', 'us-east-1', '--output', 'json', 'scheduler', ...args],
-          {
-            env: {
-              PATH: process.env.PATH,
-              HOME: process.env.HOME,
-              AWS_ACCESS_KEY_ID: 'test',
-              AWS_SECRET_ACCESS_KEY: 'test',
-              AWS_PAGER: '',
-              AWS_CONFIG_FILE: '/dev/null',
-              AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            },
-          },
-          (err, stdout, stderr) =>
-            resolve({
-              code: err ? ((err as { code?: number }).code ?? 1) : 0,
-              json: stdout.trim() ? JSON.parse(stdout) : undefined,
-              stderr,
-            }),
-        );
-      });
+  describe('EventBridge Scheduler API (AWS CLI)', { skip: skipWithoutAwsCli }, () => {
+    const aws = (args: string[]): Promise<CliResult> => awsCli(t.url, 'scheduler', args);
     const target = (input?: string): string =>
       JSON.stringify({
         Arn: 'arn:aws:lambda:us-east-1:000000000000:function:rec',

@@ -23,9 +23,7 @@ import {
 import { InvokeCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { X509Certificate, verify } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -34,6 +32,7 @@ import { GustError } from '../../src/errors.ts';
 import type { TopicSink } from '../../src/events/contracts.ts';
 import { createServices, type GustService, type ServiceContext } from '../../src/services.ts';
 import { deployFixture, readRecords, startTestGust, waitFor, type TestGust } from '../helpers/gust.ts';
+import { awsCli, skipWithoutAwsCli, type CliResult } from '../helpers/aws-cli.ts';
 
 // Read by loadConfig (GustConfig.sns*): fast polling, one retry-policy second = 20 ms.
 process.env.GUST_SNS_POLL_MS = '20';
@@ -1089,178 +1088,145 @@ describe('SNS -> SQS', () => {
   );
 });
 
-const AWS = '/usr/bin/aws';
+const aws = (url: string, args: string[]): Promise<CliResult> => awsCli(url, 'sns', args);
 
-function aws(url: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: Json }> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS,
-      ['--endpoint-url', url, '--region', 'us-east-1', '--output', 'json', 'sns', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_PAGER: '',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        },
-      },
-      (err, stdout, stderr) => {
-        let json: unknown;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
-      },
+describe('SNS with the AWS CLI', { skip: skipWithoutAwsCli }, () => {
+  let t: TestGust;
+  const record = (): string => path.join(t.home, 'cli.jsonl');
+  const ok = async (args: string[]): Promise<Json> => {
+    const r = await aws(t.url, args);
+    assert.equal(r.code, 0, `aws sns ${args.join(' ')}\n${r.stderr}`);
+    return r.json;
+  };
+
+  before(async () => {
+    t = await startTestGust({ asyncPollMs: 20 });
+    await deployFixture(t, 'cli-sub', 'node/recorder', 'nodejs20.x', 'index.handler', {
+      Environment: { Variables: { RECORD_FILE: record() } },
+    });
+  });
+  after(() => t.stop());
+
+  it('create-topic, subscribe, publish (delivered), publish-batch, attributes, unsubscribe, delete-topic', async () => {
+    const c = await ok(['create-topic', '--name', 'cli-topic', '--attributes', 'DisplayName=From CLI']);
+    const arn = c.TopicArn as string;
+    assert.equal(arn, TOPIC_ARN('cli-topic'));
+    const list = await ok(['list-topics']);
+    assert.deepEqual(list.Topics, [{ TopicArn: arn }]);
+    const ga = await ok(['get-topic-attributes', '--topic-arn', arn]);
+    assert.equal(ga.Attributes.DisplayName, 'From CLI');
+    await ok([
+      'set-topic-attributes',
+      '--topic-arn',
+      arn,
+      '--attribute-name',
+      'DisplayName',
+      '--attribute-value',
+      'Changed',
+    ]);
+    assert.equal((await ok(['get-topic-attributes', '--topic-arn', arn])).Attributes.DisplayName, 'Changed');
+
+    const s = await ok([
+      'subscribe',
+      '--topic-arn',
+      arn,
+      '--protocol',
+      'lambda',
+      '--notification-endpoint',
+      FN_ARN('cli-sub'),
+      '--attributes',
+      JSON.stringify({ FilterPolicy: JSON.stringify({ env: ['prod'] }) }),
+    ]);
+    const subArn = s.SubscriptionArn as string;
+    assert.match(subArn, new RegExp(`^${arn}:`));
+    const gs = await ok(['get-subscription-attributes', '--subscription-arn', subArn]);
+    assert.equal(gs.Attributes.FilterPolicy, '{"env":["prod"]}');
+    await ok([
+      'set-subscription-attributes',
+      '--subscription-arn',
+      subArn,
+      '--attribute-name',
+      'FilterPolicy',
+      '--attribute-value',
+      '{"env":["prod","staging"]}',
+    ]);
+    const ls = await ok(['list-subscriptions-by-topic', '--topic-arn', arn]);
+    assert.equal(ls.Subscriptions[0].SubscriptionArn, subArn);
+    assert.equal((await ok(['list-subscriptions'])).Subscriptions.length, 1);
+
+    const p = await ok([
+      'publish',
+      '--topic-arn',
+      arn,
+      '--subject',
+      'cli',
+      '--message',
+      'from the cli',
+      '--message-attributes',
+      JSON.stringify({ env: { DataType: 'String', StringValue: 'staging' } }),
+    ]);
+    await ok([
+      'publish',
+      '--topic-arn',
+      arn,
+      '--message',
+      'filtered out',
+      '--message-attributes',
+      JSON.stringify({ env: { DataType: 'String', StringValue: 'dev' } }),
+    ]);
+    const b = await ok([
+      'publish-batch',
+      '--topic-arn',
+      arn,
+      '--publish-batch-request-entries',
+      JSON.stringify([
+        { Id: 'one', Message: 'batch one', MessageAttributes: { env: { DataType: 'String', StringValue: 'prod' } } },
+        { Id: 'two', Message: 'batch two' },
+      ]),
+    ]);
+    assert.deepEqual(b.Successful.map((x: Json) => x.Id).sort(), ['one', 'two']);
+    const got = (): Json[] => readRecords(record()).map((r) => r.event.Records[0].Sns);
+    assert.ok(await waitFor(() => got().length === 2));
+    await sleep(300);
+    assert.deepEqual(
+      got()
+        .map((m) => m.Message)
+        .sort(),
+      ['batch one', 'from the cli'],
+    );
+    assert.equal(got().find((m) => m.Message === 'from the cli').MessageId, p.MessageId);
+
+    await ok(['unsubscribe', '--subscription-arn', subArn]);
+    assert.deepEqual((await ok(['list-subscriptions-by-topic', '--topic-arn', arn])).Subscriptions, []);
+    await ok(['delete-topic', '--topic-arn', arn]);
+    assert.deepEqual((await ok(['list-topics'])).Topics, []);
+  });
+
+  it('errors come back in the shape the CLI prints', async () => {
+    const r = await aws(t.url, ['get-topic-attributes', '--topic-arn', TOPIC_ARN('ghost')]);
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /An error occurred \(NotFound\) when calling the GetTopicAttributes operation: Topic does not exist/,
+    );
+    const bad = await aws(t.url, ['create-topic', '--name', 'no spaces allowed']);
+    assert.match(
+      bad.stderr,
+      /An error occurred \(InvalidParameter\) when calling the CreateTopic operation: Invalid parameter: Topic Name/,
+    );
+    await ok(['create-topic', '--name', 'cli-errors']);
+    const attr = await aws(t.url, [
+      'publish',
+      '--topic-arn',
+      TOPIC_ARN('cli-errors'),
+      '--message',
+      'x',
+      '--message-attributes',
+      JSON.stringify({ n: { DataType: 'Number', StringValue: 'x' } }),
+    ]);
+    assert.match(
+      attr.stderr,
+      /An error occurred \(ParameterValueInvalid\) when calling the Publish operation: Could not cast message attribute 'n' value to number/,
     );
   });
-}
-
-describe(
-  'SNS with the AWS CLI',
-  { skip: !fs.existsSync(AWS) ? 'install awscli (scripts/system-deps.sh)' : false },
-  () => {
-    let t: TestGust;
-    const record = (): string => path.join(t.home, 'cli.jsonl');
-    const ok = async (args: string[]): Promise<Json> => {
-      const r = await aws(t.url, args);
-      assert.equal(r.code, 0, `aws sns ${args.join(' ')}\n${r.stderr}`);
-      return r.json;
-    };
-
-    before(async () => {
-      t = await startTestGust({ asyncPollMs: 20 });
-      await deployFixture(t, 'cli-sub', 'node/recorder', 'nodejs20.x', 'index.handler', {
-        Environment: { Variables: { RECORD_FILE: record() } },
-      });
-    });
-    after(() => t.stop());
-
-    it('create-topic, subscribe, publish (delivered), publish-batch, attributes, unsubscribe, delete-topic', async () => {
-      const c = await ok(['create-topic', '--name', 'cli-topic', '--attributes', 'DisplayName=From CLI']);
-      const arn = c.TopicArn as string;
-      assert.equal(arn, TOPIC_ARN('cli-topic'));
-      const list = await ok(['list-topics']);
-      assert.deepEqual(list.Topics, [{ TopicArn: arn }]);
-      const ga = await ok(['get-topic-attributes', '--topic-arn', arn]);
-      assert.equal(ga.Attributes.DisplayName, 'From CLI');
-      await ok([
-        'set-topic-attributes',
-        '--topic-arn',
-        arn,
-        '--attribute-name',
-        'DisplayName',
-        '--attribute-value',
-        'Changed',
-      ]);
-      assert.equal((await ok(['get-topic-attributes', '--topic-arn', arn])).Attributes.DisplayName, 'Changed');
-
-      const s = await ok([
-        'subscribe',
-        '--topic-arn',
-        arn,
-        '--protocol',
-        'lambda',
-        '--notification-endpoint',
-        FN_ARN('cli-sub'),
-        '--attributes',
-        JSON.stringify({ FilterPolicy: JSON.stringify({ env: ['prod'] }) }),
-      ]);
-      const subArn = s.SubscriptionArn as string;
-      assert.match(subArn, new RegExp(`^${arn}:`));
-      const gs = await ok(['get-subscription-attributes', '--subscription-arn', subArn]);
-      assert.equal(gs.Attributes.FilterPolicy, '{"env":["prod"]}');
-      await ok([
-        'set-subscription-attributes',
-        '--subscription-arn',
-        subArn,
-        '--attribute-name',
-        'FilterPolicy',
-        '--attribute-value',
-        '{"env":["prod","staging"]}',
-      ]);
-      const ls = await ok(['list-subscriptions-by-topic', '--topic-arn', arn]);
-      assert.equal(ls.Subscriptions[0].SubscriptionArn, subArn);
-      assert.equal((await ok(['list-subscriptions'])).Subscriptions.length, 1);
-
-      const p = await ok([
-        'publish',
-        '--topic-arn',
-        arn,
-        '--subject',
-        'cli',
-        '--message',
-        'from the cli',
-        '--message-attributes',
-        JSON.stringify({ env: { DataType: 'String', StringValue: 'staging' } }),
-      ]);
-      await ok([
-        'publish',
-        '--topic-arn',
-        arn,
-        '--message',
-        'filtered out',
-        '--message-attributes',
-        JSON.stringify({ env: { DataType: 'String', StringValue: 'dev' } }),
-      ]);
-      const b = await ok([
-        'publish-batch',
-        '--topic-arn',
-        arn,
-        '--publish-batch-request-entries',
-        JSON.stringify([
-          { Id: 'one', Message: 'batch one', MessageAttributes: { env: { DataType: 'String', StringValue: 'prod' } } },
-          { Id: 'two', Message: 'batch two' },
-        ]),
-      ]);
-      assert.deepEqual(b.Successful.map((x: Json) => x.Id).sort(), ['one', 'two']);
-      const got = (): Json[] => readRecords(record()).map((r) => r.event.Records[0].Sns);
-      assert.ok(await waitFor(() => got().length === 2));
-      await sleep(300);
-      assert.deepEqual(
-        got()
-          .map((m) => m.Message)
-          .sort(),
-        ['batch one', 'from the cli'],
-      );
-      assert.equal(got().find((m) => m.Message === 'from the cli').MessageId, p.MessageId);
-
-      await ok(['unsubscribe', '--subscription-arn', subArn]);
-      assert.deepEqual((await ok(['list-subscriptions-by-topic', '--topic-arn', arn])).Subscriptions, []);
-      await ok(['delete-topic', '--topic-arn', arn]);
-      assert.deepEqual((await ok(['list-topics'])).Topics, []);
-    });
-
-    it('errors come back in the shape the CLI prints', async () => {
-      const r = await aws(t.url, ['get-topic-attributes', '--topic-arn', TOPIC_ARN('ghost')]);
-      assert.notEqual(r.code, 0);
-      assert.match(
-        r.stderr,
-        /An error occurred \(NotFound\) when calling the GetTopicAttributes operation: Topic does not exist/,
-      );
-      const bad = await aws(t.url, ['create-topic', '--name', 'no spaces allowed']);
-      assert.match(
-        bad.stderr,
-        /An error occurred \(InvalidParameter\) when calling the CreateTopic operation: Invalid parameter: Topic Name/,
-      );
-      await ok(['create-topic', '--name', 'cli-errors']);
-      const attr = await aws(t.url, [
-        'publish',
-        '--topic-arn',
-        TOPIC_ARN('cli-errors'),
-        '--message',
-        'x',
-        '--message-attributes',
-        JSON.stringify({ n: { DataType: 'Number', StringValue: 'x' } }),
-      ]);
-      assert.match(
-        attr.stderr,
-        /An error occurred \(ParameterValueInvalid\) when calling the Publish operation: Could not cast message attribute 'n' value to number/,
-      );
-    });
-  },
-);
+});

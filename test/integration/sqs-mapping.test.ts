@@ -26,7 +26,6 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +42,7 @@ import {
   waitFor,
   type TestGust,
 } from '../helpers/gust.ts';
+import { awsCli, skipWithoutAwsCli, type CliResult } from '../helpers/aws-cli.ts';
 
 const ACCOUNT = '000000000000';
 const arnOf = (name: string): string => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
@@ -580,29 +580,10 @@ describe('SQS event source mappings', () => {
     assert.ok(await waitFor(() => bodiesOf(file('toggle')).length === 2, 10_000));
   });
 
-  it('the AWS CLI manages mappings', { skip: !fs.existsSync('/usr/bin/aws') ? 'no awscli' : false }, async () => {
+  it('the AWS CLI manages mappings', { skip: skipWithoutAwsCli }, async () => {
     await createFunction(t.lambda, 'cli-fn', file('cli-fn'), { recorder: true });
     await queue('cli-map');
-    const run = (args: string[]): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> =>
-      new Promise((resolve) =>
-        execFile(
-          '/usr/bin/aws',
-          ['--endpoint-url', t.url, '--region', 'us-east-1', '--output', 'json', 'lambda', ...args],
-          {
-            env: {
-              PATH: process.env.PATH,
-              HOME: process.env.HOME,
-              AWS_ACCESS_KEY_ID: 'test',
-              AWS_SECRET_ACCESS_KEY: 'test',
-              AWS_PAGER: '',
-              AWS_CONFIG_FILE: '/dev/null',
-              AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            },
-          },
-          (err, stdout, stderr) =>
-            resolve({ code: err ? 1 : 0, json: stdout.trim() ? JSON.parse(stdout) : {}, stderr }),
-        ),
-      );
+    const run = (args: string[]): Promise<CliResult> => awsCli(t.url, 'lambda', args);
     const c = await run([
       'create-event-source-mapping',
       '--function-name',

@@ -29,14 +29,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import { InvokeCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { md5OfAttributes } from '../../src/events/sqs/md5.ts';
 import { deployFixture, spawnServer, startTestGust, tempHome, type TestGust } from '../helpers/gust.ts';
+import { awsCli, skipWithoutAwsCli, type CliResult } from '../helpers/aws-cli.ts';
 
-const AWS = '/usr/bin/aws';
 const ACCOUNT = '000000000000';
 const arnOf = (name: string): string => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
 const md5 = (s: string | Buffer): string => createHash('md5').update(s).digest('hex');
@@ -691,44 +690,9 @@ describe('SQS (SDK v3, JSON protocol)', () => {
 
 // ------------------------------------------------------------------------------------------ CLI
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
+const aws = (url: string, args: string[]): Promise<CliResult> => awsCli(url, 'sqs', args);
 
-function aws(url: string, args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS,
-      ['--endpoint-url', url, '--region', 'us-east-1', '--output', 'json', 'sqs', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_PAGER: '',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        },
-      },
-      (err, stdout, stderr) => {
-        let json: unknown;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
-      },
-    );
-  });
-}
-
-describe('SQS (AWS CLI, query protocol)', { skip: !fs.existsSync(AWS) ? 'install awscli' : false }, () => {
+describe('SQS (AWS CLI, query protocol)', { skip: skipWithoutAwsCli }, () => {
   let t: TestGust;
   let url: string;
   const ok = async (args: string[]): Promise<CliResult> => {
