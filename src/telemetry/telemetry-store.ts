@@ -87,16 +87,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   series(q: SeriesQuery): SeriesBucket[] {
-    const where = ['start_time >= @since', 'start_time < @until'];
-    const params: Record<string, unknown> = { since: q.since, until: q.until, p: q.periodMs };
-    if (q.functionName !== undefined) {
-      where.push('function_name = @fn');
-      params.fn = q.functionName;
-    }
-    if (q.version !== undefined) {
-      where.push('version = @version');
-      params.version = q.version;
-    }
+    const { where, params } = filter(q);
+    params.p = q.periodMs;
     const w = where.join(' AND ');
     // better-sqlite3 binds numbers as REAL: bucket with an explicit integer cast.
     const bucket = 'CAST(start_time / @p AS INTEGER) * @p';
@@ -168,16 +160,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   private provisionedUtilization(q: SeriesQuery): Map<number, number> {
-    const where = ['start_time >= @since', 'start_time < @until', 'allocated_ms > 0'];
-    const params: Record<string, unknown> = { since: q.since, until: q.until, p: q.periodMs };
-    if (q.functionName !== undefined) {
-      where.push('function_name = @fn');
-      params.fn = q.functionName;
-    }
-    if (q.version !== undefined) {
-      where.push('version = @version');
-      params.version = q.version;
-    }
+    const { where, params } = filter(q);
+    where.push('allocated_ms > 0');
+    params.p = q.periodMs;
     const rows = this.db
       .prepare(
         `SELECT CAST(start_time / @p AS INTEGER) * @p AS t, TOTAL(busy_ms) / TOTAL(allocated_ms) AS u
@@ -277,20 +262,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   listProvisioned(q: { functionName?: string; since?: number; until?: number }): ProvisionedInterval[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (q.functionName !== undefined) {
-      where.push('function_name = @fn');
-      params.fn = q.functionName;
-    }
-    if (q.since !== undefined) {
-      where.push('start_time >= @since');
-      params.since = q.since;
-    }
-    if (q.until !== undefined) {
-      where.push('start_time < @until');
-      params.until = q.until;
-    }
+    const { where, params } = filter(q);
     const rows = this.db
       .prepare(
         `SELECT * FROM telemetry_provisioned ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY start_time, id LIMIT 10000`,
@@ -316,4 +288,25 @@ export class SqliteTelemetryStore implements TelemetryStore {
         this.db.prepare('DELETE FROM telemetry_provisioned WHERE start_time < ?').run(ts).changes,
     )();
   }
+}
+
+/** WHERE terms and named parameters for the optional function, version and [since, until) filters. */
+function filter(q: { functionName?: string; version?: string; since?: number; until?: number }): {
+  where: string[];
+  params: Record<string, unknown>;
+} {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  const terms: [keyof typeof q, string][] = [
+    ['since', 'start_time >= @since'],
+    ['until', 'start_time < @until'],
+    ['functionName', 'function_name = @functionName'],
+    ['version', 'version = @version'],
+  ];
+  for (const [key, term] of terms) {
+    if (q[key] === undefined) continue;
+    where.push(term);
+    params[key] = q[key];
+  }
+  return { where, params };
 }

@@ -68,6 +68,27 @@ function failure(id: string, e: unknown): Output {
   return { Id: id, SenderFault: shape.type === 'Sender', Code: shape.code, Message: e.message };
 }
 
+/** Apply `fn` to each entry of a batch in one transaction; entries that fail are reported, not thrown. */
+function eachEntry(
+  engine: QueueEngine,
+  entries: Record<string, unknown>[],
+  fn: (e: Record<string, unknown>) => void,
+): { Successful: Output[]; Failed: Output[] } {
+  const successful: Output[] = [];
+  const failed: Output[] = [];
+  engine.batch(() => {
+    for (const e of entries) {
+      try {
+        fn(e);
+        successful.push({ Id: e.Id });
+      } catch (err) {
+        failed.push(failure(e.Id as string, err));
+      }
+    }
+  });
+  return { Successful: successful, Failed: failed };
+}
+
 function wantedAttributes(
   all: Record<string, MessageAttributeValue> | undefined,
   names: string[],
@@ -276,20 +297,9 @@ export function sqsOperations(engine: QueueEngine, accountId: string): Record<st
     DeleteMessageBatch: (input, ctx) => {
       const queue = queueOf(input, ctx);
       engine.getQueue(queue);
-      const entries = validateBatch(input.Entries);
-      const successful: Output[] = [];
-      const failed: Output[] = [];
-      engine.batch(() => {
-        for (const e of entries) {
-          try {
-            engine.deleteMessage(queue, requiredString(e.ReceiptHandle, 'ReceiptHandle'));
-            successful.push({ Id: e.Id });
-          } catch (err) {
-            failed.push(failure(e.Id as string, err));
-          }
-        }
-      });
-      return { Successful: successful, Failed: failed };
+      return eachEntry(engine, validateBatch(input.Entries), (e) =>
+        engine.deleteMessage(queue, requiredString(e.ReceiptHandle, 'ReceiptHandle')),
+      );
     },
 
     ChangeMessageVisibility: (input, ctx) => {
@@ -304,20 +314,9 @@ export function sqsOperations(engine: QueueEngine, accountId: string): Record<st
     ChangeMessageVisibilityBatch: (input, ctx) => {
       const queue = queueOf(input, ctx);
       engine.getQueue(queue);
-      const entries = validateBatch(input.Entries);
-      const successful: Output[] = [];
-      const failed: Output[] = [];
-      engine.batch(() => {
-        for (const e of entries) {
-          try {
-            engine.changeVisibility(queue, requiredString(e.ReceiptHandle, 'ReceiptHandle'), e.VisibilityTimeout);
-            successful.push({ Id: e.Id });
-          } catch (err) {
-            failed.push(failure(e.Id as string, err));
-          }
-        }
-      });
-      return { Successful: successful, Failed: failed };
+      return eachEntry(engine, validateBatch(input.Entries), (e) =>
+        engine.changeVisibility(queue, requiredString(e.ReceiptHandle, 'ReceiptHandle'), e.VisibilityTimeout),
+      );
     },
   };
 }
