@@ -118,6 +118,11 @@ async function applyFunction(
     timeout: spec.timeout,
     description: spec.description,
     environment,
+    deadLetterTargetArn: !spec.deadLetter
+      ? ''
+      : 'queue' in spec.deadLetter
+        ? queues.get(spec.deadLetter.queue)!
+        : topics.get(spec.deadLetter.topic)!,
   });
   say(
     `function ${name}: ${created ? 'created' : codeChanged ? 'code and configuration updated' : 'configuration updated'}`,

@@ -8,6 +8,8 @@ export interface FunctionSettingsInput {
   timeout?: number;
   description?: string;
   environment?: Record<string, string>;
+  /** DeadLetterConfig.TargetArn ('' removes it). */
+  deadLetterTargetArn?: string;
 }
 
 export interface DeployedFunction {
@@ -42,6 +44,7 @@ export async function deployFunction(
     Timeout: s.timeout,
     Description: s.description,
     Environment: s.environment ? { Variables: s.environment } : undefined,
+    DeadLetterConfig: s.deadLetterTargetArn !== undefined ? { TargetArn: s.deadLetterTargetArn } : undefined,
   };
   let current: DeployedFunction | undefined;
   try {

@@ -11,6 +11,7 @@
  *       environment: { GREETING: hi }
  *       reservedConcurrency: 5
  *       url: true                     # a function URL
+ *       deadLetter: { queue: orders-dlq }  # or { topic: ... }: failed async events (DeadLetterConfig)
  *       events:
  *         - http: GET /hello/{name}
  *         - schedule: rate(5 minutes)  # or { expression, timezone, input, name, catchUp }
@@ -71,6 +72,9 @@ const functionSchema = z.strictObject({
   environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   reservedConcurrency: z.number().int().min(0).optional(),
   url: z.boolean().optional(),
+  deadLetter: z
+    .union([z.strictObject({ queue: z.string().min(1) }), z.strictObject({ topic: z.string().min(1) })])
+    .optional(),
   events: z.array(z.union([httpEvent, scheduleEvent, queueEvent, topicEvent])).optional(),
 });
 
@@ -135,6 +139,11 @@ export function loadManifest(file: string): { manifest: Manifest; baseDir: strin
           throw new ManifestError(`functions.${name}.events: no topic named ${tp} in the file`);
       }
     }
+    const dl = fn.deadLetter;
+    if (dl && 'queue' in dl && !(dl.queue in (r.data.queues ?? {})))
+      throw new ManifestError(`functions.${name}.deadLetter: no queue named ${dl.queue} in the file`);
+    if (dl && 'topic' in dl && !(dl.topic in (r.data.topics ?? {})))
+      throw new ManifestError(`functions.${name}.deadLetter: no topic named ${dl.topic} in the file`);
     if (!fs.existsSync(path.resolve(baseDir, fn.code)))
       throw new ManifestError(`functions.${name}.code: ${fn.code} does not exist`);
   }

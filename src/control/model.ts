@@ -29,6 +29,8 @@ export interface FunctionVersion {
   ephemeralStorageSize: number;
   loggingConfig: LoggingConfig;
   layers: string[];
+  /** DeadLetterConfig.TargetArn: where failed async events go (SQS queue or SNS topic ARN); absent = none. */
+  deadLetterTargetArn?: string;
   /** Unix ms when this version's config/code last changed (pool key component). */
   revision: number;
 }

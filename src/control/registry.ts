@@ -22,6 +22,7 @@ import {
   validateEphemeralStorage,
   validateHandler,
   validateMemorySize,
+  validateDeadLetterTarget,
   validateRuntime,
   validateTimeout,
 } from './validation.ts';
@@ -38,6 +39,8 @@ export interface FunctionConfigInput {
   ephemeralStorageSize?: number;
   loggingConfig?: Partial<LoggingConfig>;
   layers?: string[];
+  /** '' removes the dead-letter queue. */
+  deadLetterTargetArn?: string;
 }
 
 export interface CreateFunctionInput extends FunctionConfigInput {
@@ -237,6 +240,8 @@ export class Registry {
         ? { ApplicationLogLevel: lc.ApplicationLogLevel ?? 'INFO', SystemLogLevel: lc.SystemLogLevel ?? 'INFO' }
         : {}),
     };
+    const deadLetterTargetArn = input.deadLetterTargetArn ?? base?.deadLetterTargetArn ?? '';
+    validateDeadLetterTarget(deadLetterTargetArn);
     return {
       runtime,
       handler,
@@ -249,6 +254,7 @@ export class Registry {
       ephemeralStorageSize,
       loggingConfig,
       layers: input.layers ?? base?.layers ?? [],
+      deadLetterTargetArn: deadLetterTargetArn || undefined, // undefined clears it in write()'s merge
     };
   }
 }

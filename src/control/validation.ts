@@ -113,3 +113,15 @@ export function validateEnvironment(vars: Record<string, string>): void {
     );
   }
 }
+
+const DLQ_ARN = /^arn:aws[a-zA-Z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/;
+
+/** DeadLetterConfig.TargetArn: an SQS queue or SNS topic ARN ('' = none). */
+export function validateDeadLetterTarget(arn: string): void {
+  if (arn !== '' && !DLQ_ARN.test(arn)) {
+    throw new GustError(
+      'GUST_INVALID_PARAMETER',
+      `The provided DeadLetterConfig TargetArn ${arn} is invalid: it must be the ARN of an SQS queue or SNS topic.`,
+    );
+  }
+}

@@ -198,12 +198,67 @@ export class AsyncQueue {
     condition: Condition,
     result?: InvokeResult,
   ): Promise<void> {
+    // The function's dead-letter queue (DeadLetterConfig) gets the event itself, besides any
+    // OnFailure destination; with neither, the event stays in Gust's dead-letter store.
+    const toDlq = await this.sendToDeadLetterQueue(rec, ev, condition, result);
     if (cfg.onFailure) {
       await this.finish(rec, ev, cfg, condition, result);
       return;
     }
+    if (toDlq) {
+      this.o.store.complete(ev.id, []);
+      return;
+    }
     const error = result?.errorType ?? (condition === 'EventAgeExceeded' ? 'maximum event age exceeded' : null);
     this.deadLetter(ev, condition as DeadLetter['condition'], error);
+  }
+
+  /**
+   * Lambda's DLQ message: the original event as the body, with RequestID, ErrorCode (the 3-digit
+   * HTTP status of the last attempt: 200 for a function error) and ErrorMessage (≤ 1 KB).
+   * Returns whether a queue or topic took it.
+   */
+  private async sendToDeadLetterQueue(
+    rec: FunctionRecord,
+    ev: AsyncEvent,
+    condition: Condition,
+    result?: InvokeResult,
+  ): Promise<boolean> {
+    let arn: string | undefined;
+    try {
+      arn = this.o.registry.resolveVersion(
+        rec,
+        result?.executedVersion ?? ev.qualifier ?? undefined,
+      ).deadLetterTargetArn;
+    } catch {
+      arn = rec.latest.deadLetterTargetArn; // the version is gone: the function's current setting
+    }
+    const deliver = arn ? this.o.destinations.deliverer(arn) : undefined;
+    if (!arn || !deliver) return false;
+    const code = result ? '200' : ev.lastError === 'throttled' ? '429' : '500';
+    const message = result
+      ? errorMessageOf(result)
+      : condition === 'EventAgeExceeded'
+        ? `Event age exceeded the maximum (last error: ${ev.lastError ?? 'none'})`
+        : (ev.lastError ?? condition);
+    try {
+      await deliver(arn, {
+        body: ev.payload.toString('utf8'),
+        attributes: {
+          RequestID: { DataType: 'String', StringValue: ev.id },
+          ErrorCode: { DataType: 'Number', StringValue: code },
+          ErrorMessage: { DataType: 'String', StringValue: truncateUtf8(message, 1024) || condition },
+        },
+        groupId: messageGroupOf(this.o.registry.arn(rec.name)),
+        deduplicationId: `${ev.id}-dlq`,
+      });
+      return true;
+    } catch (e) {
+      this.o.log?.(
+        `async queue: event ${ev.id} could not be sent to the dead-letter queue ${arn}: ${(e as Error).message}`,
+      );
+      return false;
+    }
   }
 
   /** Complete the event, delivering the invocation record to the destination for its outcome. */
@@ -222,7 +277,12 @@ export class AsyncQueue {
         : undefined;
     if (destination && deliver) {
       // Queue/topic destination: deliver first (durable there), then complete. At least once.
-      await deliver(destination, this.invocationRecord(rec, ev, condition, result));
+      const record = this.invocationRecord(rec, ev, condition, result);
+      await deliver(destination, {
+        body: JSON.stringify(record),
+        groupId: messageGroupOf(this.o.registry.arn(rec.name, ev.qualifier ?? '$LATEST')),
+        deduplicationId: `${ev.id}-${condition}`,
+      });
     } else if (destination) {
       const record = this.invocationRecord(rec, ev, condition, result);
       const target = parseFunctionRef(destination);
@@ -289,4 +349,30 @@ export class AsyncQueue {
     }
     return record;
   }
+}
+
+/** A FIFO message group id from an ARN (printable ASCII, ≤ 128 characters). */
+function messageGroupOf(arn: string): string {
+  return arn.replace(/[^\x21-\x7e]/g, '').slice(0, 128);
+}
+
+/** The errorMessage of a function error's payload, else the payload itself. */
+function errorMessageOf(result: InvokeResult): string {
+  const text = result.payload.toString('utf8');
+  try {
+    const p = JSON.parse(text) as { errorMessage?: unknown };
+    if (typeof p.errorMessage === 'string') return p.errorMessage;
+  } catch {
+    /* not JSON */
+  }
+  return text || (result.errorType ?? 'Unhandled');
+}
+
+function truncateUtf8(s: string, maxBytes: number): string {
+  const b = Buffer.from(s, 'utf8');
+  if (b.length <= maxBytes) return s;
+  return b
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 }

@@ -5,7 +5,18 @@
  */
 import { GustError } from '../errors.ts';
 
-export type DestinationDeliverer = (arn: string, record: unknown) => Promise<void>;
+/** What a queue or topic destination receives: an invocation record, or a dead-lettered event. */
+export interface DestinationMessage {
+  body: string;
+  /** Message attributes, e.g. a dead-letter queue's RequestID, ErrorCode, ErrorMessage. */
+  attributes?: Record<string, { DataType: 'String' | 'Number'; StringValue: string }>;
+  /** For FIFO queues and topics: the message group and the deduplication id. */
+  groupId: string;
+  deduplicationId: string;
+}
+
+/** Durably hands the message to the queue or topic (throws a GustError if it does not exist). */
+export type DestinationDeliverer = (arn: string, message: DestinationMessage) => Promise<void>;
 
 const LAMBDA_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
 

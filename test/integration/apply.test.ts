@@ -50,6 +50,7 @@ describe('gust apply', () => {
     environment:
       RECORD_FILE: ${record}
     url: true
+    deadLetter: { queue: jobs-dlq }
     events:
       - http: GET /hello/{name}
       - schedule: { name: nightly, expression: "cron(0 3 * * ? *)", timezone: Europe/Paris }
@@ -115,6 +116,12 @@ topics:
     assert.equal(sched.timezone, 'Europe/Paris');
     const fnUrl = (await (await fetch(`${t.url}/2021-10-31/functions/worker/url`)).json()) as { FunctionUrl: string };
     assert.equal((await fetch(fnUrl.FunctionUrl)).status, 200);
+
+    // The function's dead-letter queue.
+    const cfg = (await (await fetch(`${t.url}/2015-03-31/functions/worker/configuration`)).json()) as {
+      DeadLetterConfig?: { TargetArn: string };
+    };
+    assert.equal(cfg.DeadLetterConfig?.TargetArn, 'arn:aws:sqs:us-east-1:000000000000:jobs-dlq');
   });
 
   it('is idempotent: a second apply creates no duplicates', async () => {

@@ -123,6 +123,23 @@ describe('AWS CLI compatibility', { skip: skipWithoutAwsCli }, () => {
     ]);
     assert.equal(u.json.MemorySize, 256);
     await ok(['wait', 'function-updated-v2', '--function-name', 'cli']);
+    const dlqArn = 'arn:aws:sqs:us-east-1:000000000000:cli-dlq';
+    const d = await ok([
+      'update-function-configuration',
+      '--function-name',
+      'cli',
+      '--dead-letter-config',
+      `TargetArn=${dlqArn}`,
+    ]);
+    assert.deepEqual(d.json.DeadLetterConfig, { TargetArn: dlqArn });
+    const cleared = await ok([
+      'update-function-configuration',
+      '--function-name',
+      'cli',
+      '--dead-letter-config',
+      'TargetArn=',
+    ]);
+    assert.equal(cleared.json.DeadLetterConfig, undefined);
     const c = await ok(['update-function-code', '--function-name', 'cli', '--zip-file', `fileb://${zip2Path}`]);
     assert.equal(c.json.CodeSize, fs.statSync(zip2Path).size);
     const out = path.join(t.home, 'out2.json');

@@ -20,7 +20,11 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { InvokeCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import {
+  InvokeCommand,
+  PutFunctionEventInvokeConfigCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { X509Certificate, verify } from 'node:crypto';
@@ -954,6 +958,33 @@ describe('SNS', () => {
     assert.deepEqual(record.requestPayload, { id: 'boom', fail: true });
     assert.equal(record.responseContext.functionError, 'Unhandled');
     assert.equal(record.responsePayload.errorMessage, 'asked to fail');
+  });
+
+  it('a topic as the function dead-letter queue (DeadLetterConfig) gets the event with its error attributes', async () => {
+    const topic = (await sns.send(new CreateTopicCommand({ Name: 'fn-dlq' }))).TopicArn!;
+    const subArn = (
+      await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'lambda', Endpoint: FN_ARN('sink') }))
+    ).SubscriptionArn!;
+    await t.lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'failing', DeadLetterConfig: { TargetArn: topic } }),
+    );
+    const inv = await t.lambda.send(
+      new InvokeCommand({
+        FunctionName: 'failing',
+        InvocationType: 'Event',
+        Payload: Buffer.from('{"id":"to-dlq","fail":true}'),
+      }),
+    );
+    const fromTopic = (): Json[] => snsRecords('sink').filter((r) => r.EventSubscriptionArn === subArn);
+    assert.ok(await waitFor(() => fromTopic().length === 1));
+    const n = fromTopic()[0].Sns;
+    assert.deepEqual(JSON.parse(n.Message), { id: 'to-dlq', fail: true }, 'the original event');
+    assert.deepEqual(n.MessageAttributes.RequestID, { Type: 'String', Value: inv.$metadata.requestId });
+    assert.deepEqual(n.MessageAttributes.ErrorCode, { Type: 'Number', Value: '200' });
+    assert.deepEqual(n.MessageAttributes.ErrorMessage, { Type: 'String', Value: 'asked to fail' });
+    await t.lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'failing', DeadLetterConfig: { TargetArn: '' } }),
+    );
   });
 
   it('TopicSink.publishByArn publishes from inside Gust (what other services use)', async () => {

@@ -1,7 +1,8 @@
 /**
  * The SQS service through the AWS SDK v3 (JSON protocol) and the AWS CLI (query protocol): every
  * operation, message attributes and their checksums, visibility, delays, long polling, redrive,
- * FIFO order and deduplication, AWS's error shapes, async destinations to a queue, and no loss
+ * FIFO order and deduplication, AWS's error shapes, async destinations and function dead-letter
+ * queues (DeadLetterConfig) on a queue, and no loss
  * across kill -9 + restart.
  */
 import {
@@ -27,13 +28,18 @@ import {
   type Message,
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
-import { InvokeCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  PutFunctionEventInvokeConfigCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { md5OfAttributes } from '../../src/events/sqs/md5.ts';
-import { deployFixture, spawnServer, startTestGust, tempHome, type TestGust } from '../helpers/gust.ts';
+import { deployFixture, readRecords, spawnServer, startTestGust, tempHome, type TestGust } from '../helpers/gust.ts';
 import { awsCli, skipWithoutAwsCli, type CliResult } from '../helpers/aws-cli.ts';
 
 const ACCOUNT = '000000000000';
@@ -968,6 +974,94 @@ describe('SQS as an async invocation destination', () => {
       assert.deepEqual(JSON.parse(s.Body!).responsePayload, { ok: true, id: 'good', tag: null });
     } finally {
       sqs.destroy();
+      await t.stop();
+    }
+  });
+});
+
+describe('SQS as a function dead-letter queue (DeadLetterConfig)', () => {
+  it('receives failed async events with RequestID, ErrorCode and ErrorMessage; config round-trips', async () => {
+    const t = await startTestGust({ asyncRetryBaseMs: 50, asyncPollMs: 20 });
+    const sqs = sqsClient(t.url);
+    try {
+      const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'fn-dlq' }))).QueueUrl!;
+      await deployFixture(t, 'dlq-fn', 'node/recorder', 'nodejs20.x', 'index.handler', {
+        Environment: { Variables: { RECORD_FILE: `${t.home}/dlq.jsonl` } },
+        DeadLetterConfig: { TargetArn: arnOf('fn-dlq') },
+      });
+      const cfg = await t.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'dlq-fn' }));
+      assert.deepEqual(cfg.DeadLetterConfig, { TargetArn: arnOf('fn-dlq') });
+      await t.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'dlq-fn', MaximumRetryAttempts: 1 }));
+
+      const inv = await t.lambda.send(
+        new InvokeCommand({
+          FunctionName: 'dlq-fn',
+          InvocationType: 'Event',
+          Payload: Buffer.from('{"id":"dead","fail":true}'),
+        }),
+      );
+      const r = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 15, MessageAttributeNames: ['All'] }),
+      );
+      const [m] = r.Messages ?? [];
+      assert.ok(m, 'the event reached the dead-letter queue');
+      assert.deepEqual(JSON.parse(m.Body!), { id: 'dead', fail: true }, 'the original event, unmodified');
+      assert.equal(m.MessageAttributes?.RequestID?.StringValue, inv.$metadata.requestId);
+      assert.deepEqual(m.MessageAttributes?.ErrorCode, { DataType: 'Number', StringValue: '200' });
+      assert.equal(m.MessageAttributes?.ErrorMessage?.StringValue, 'asked to fail');
+      const attempts = readRecords(`${t.home}/dlq.jsonl`).filter((x) => x.event.id === 'dead');
+      assert.equal(attempts.length, 2, 'retried first');
+      const dead = await fetch(`${t.url}/gust/v1/dead-letters?function=dlq-fn`);
+      assert.deepEqual(((await dead.json()) as { records: unknown[] }).records, [], 'handed over, not kept');
+
+      // Removing it (empty TargetArn), and a bad ARN.
+      const cleared = await t.lambda.send(
+        new UpdateFunctionConfigurationCommand({ FunctionName: 'dlq-fn', DeadLetterConfig: { TargetArn: '' } }),
+      );
+      assert.equal(cleared.DeadLetterConfig, undefined);
+      const bad = await t.lambda
+        .send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: 'dlq-fn',
+            DeadLetterConfig: { TargetArn: 'arn:aws:lambda:us-east-1:000000000000:function:x' },
+          }),
+        )
+        .catch((e: unknown) => e);
+      assert.ok(bad instanceof Error && bad.name === 'InvalidParameterValueException', String(bad));
+    } finally {
+      sqs.destroy();
+      await t.stop();
+    }
+  });
+
+  it('keeps the event in the dead-letter store when the queue does not exist', async () => {
+    const t = await startTestGust({ asyncRetryBaseMs: 50, asyncPollMs: 20 });
+    try {
+      await deployFixture(t, 'dlq-missing', 'node/recorder', 'nodejs20.x', 'index.handler', {
+        Environment: { Variables: { RECORD_FILE: `${t.home}/m.jsonl` } },
+        DeadLetterConfig: { TargetArn: arnOf('never-created') },
+      });
+      await t.lambda.send(
+        new PutFunctionEventInvokeConfigCommand({ FunctionName: 'dlq-missing', MaximumRetryAttempts: 0 }),
+      );
+      await t.lambda.send(
+        new InvokeCommand({
+          FunctionName: 'dlq-missing',
+          InvocationType: 'Event',
+          Payload: Buffer.from('{"fail":true}'),
+        }),
+      );
+      const kept = async (): Promise<boolean> => {
+        const r = await fetch(`${t.url}/gust/v1/dead-letters?function=dlq-missing`);
+        return ((await r.json()) as { records: unknown[] }).records.length === 1;
+      };
+      let ok = false;
+      for (let i = 0; i < 100 && !ok; i++) {
+        ok = await kept();
+        if (!ok) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(ok, 'not lost');
+    } finally {
       await t.stop();
     }
   });

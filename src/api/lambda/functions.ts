@@ -38,6 +38,7 @@ function configInput(b: z.infer<typeof updateConfigSchema>): FunctionConfigInput
     ephemeralStorageSize: b.EphemeralStorage?.Size,
     loggingConfig: b.LoggingConfig,
     layers: b.Layers,
+    deadLetterTargetArn: b.DeadLetterConfig ? (b.DeadLetterConfig.TargetArn ?? '') : undefined,
   };
 }
 

@@ -20,6 +20,7 @@ const configFields = {
   EphemeralStorage: z.looseObject({ Size: z.number().int() }).optional(),
   LoggingConfig: loggingConfig.optional(),
   Layers: z.array(z.string()).optional(),
+  DeadLetterConfig: z.looseObject({ TargetArn: z.string().max(1024).optional() }).optional(),
 };
 
 export const createFunctionSchema = z.looseObject({

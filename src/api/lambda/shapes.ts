@@ -41,6 +41,7 @@ export function functionConfiguration(ctx: ApiContext, fn: FunctionVersion): Rec
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     RuntimeVersionConfig: { RuntimeVersionArn: `gust:runtime:${fn.runtime}` },
     LoggingConfig: fn.loggingConfig,
+    ...(fn.deadLetterTargetArn ? { DeadLetterConfig: { TargetArn: fn.deadLetterTargetArn } } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  * api (actions and GET routes), topics/subscriptions/publish (operations), filter-policy,
  * envelope/signing (what subscribers receive), delivery/targets/http-endpoint (the worker).
  */
+import type { DestinationMessage } from '../../invoke/destinations.ts';
 import type { MessageAttributeValue, QueueSink, TopicSink } from '../contracts.ts';
 import { registerSnsApi } from './api.ts';
 import { TOPIC_ARN_RE } from './arns.ts';
@@ -64,8 +65,8 @@ export class SnsService implements TopicSink {
       log: (m) => ctx.log(m),
     });
     registerSnsApi(ctx, ops, signer);
-    ctx.destinations.register('sns', TOPIC_ARN_RE, async (arn, record) => {
-      this.publishRecord(arn, record);
+    ctx.destinations.register('sns', TOPIC_ARN_RE, async (arn, m) => {
+      this.publishDestination(arn, m);
     });
   }
 
@@ -86,20 +87,13 @@ export class SnsService implements TopicSink {
     return publishInternal(this.requireOps(), topicArn, { message, attributes, subject }).MessageId;
   }
 
-  /** An asynchronous invocation record to a topic (FIFO topics: grouped by function, deduplicated by request). */
-  private publishRecord(topicArn: string, record: unknown): void {
+  /** An invocation record or dead-lettered event to a topic (FIFO topics: its group and deduplication id). */
+  private publishDestination(topicArn: string, m: DestinationMessage): void {
     const ops = this.requireOps();
     const topic = ops.store.getTopic(topicArn);
-    const ctx = (record as { requestContext?: { requestId?: string; functionArn?: string; condition?: string } })
-      .requestContext;
     const fifo =
-      topic && isFifoTopic(topic)
-        ? {
-            messageGroupId: (ctx?.functionArn ?? 'gust').replace(/[^\x21-\x7e]/g, '').slice(0, 128),
-            messageDeduplicationId: `${ctx?.requestId ?? ''}-${ctx?.condition ?? ''}`.slice(0, 128),
-          }
-        : {};
-    publishInternal(ops, topicArn, { message: JSON.stringify(record), attributes: {}, ...fifo });
+      topic && isFifoTopic(topic) ? { messageGroupId: m.groupId, messageDeduplicationId: m.deduplicationId } : {};
+    publishInternal(ops, topicArn, { message: m.body, attributes: m.attributes ?? {}, ...fifo });
   }
 
   private requireOps(): OpsContext {

@@ -68,16 +68,11 @@ export class SqsService implements QueueSink {
     this.mappings = new EventSourceMappings(store, engine, ctx.registry, (uuid, m) => pollers.apply(uuid, m));
     registerEventSourceMappingRoutes(ctx.app, this.mappings);
 
-    ctx.destinations.register('sqs', /^arn:aws:sqs:/, async (arn, record) => {
-      const r = record as { requestContext?: { requestId?: string; condition?: string } };
-      const q = engine.queueByArn(arn);
-      const fifo = q?.fifo
-        ? {
-            groupId: 'lambda-destination',
-            deduplicationId: `${r.requestContext?.requestId}-${r.requestContext?.condition}`,
-          }
+    ctx.destinations.register('sqs', /^arn:aws:sqs:/, async (arn, m) => {
+      const fifo = engine.queueByArn(arn)?.fifo
+        ? { groupId: m.groupId, deduplicationId: m.deduplicationId }
         : undefined;
-      this.sendMessageByArn(arn, JSON.stringify(record), undefined, fifo);
+      this.sendMessageByArn(arn, m.body, m.attributes, fifo);
     });
   }
 
