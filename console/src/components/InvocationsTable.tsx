@@ -2,7 +2,42 @@
 import type { MeteringRecord } from '../api.ts';
 import { dateTime, ms, msInt } from '../format.ts';
 import { href } from '../hooks.ts';
+import { DataTable, type Column } from './DataTable.tsx';
 import { Mono, Outcome } from './ui.tsx';
+
+const functionColumn: Column<MeteringRecord> = {
+  header: 'Function',
+  cell: (r) => <a href={href(['functions', r.functionName])}>{r.functionName}</a>,
+};
+
+const columns: Column<MeteringRecord>[] = [
+  { header: 'Start', className: 'nowrap', cell: (r) => dateTime(r.startTime, true) },
+  functionColumn,
+  {
+    header: 'Request id',
+    cell: (r) => (
+      <a href={href(['functions', r.functionName, 'invocations', r.requestId])} className="request-link">
+        <Mono>{r.requestId}</Mono>
+      </a>
+    ),
+  },
+  { header: 'Version', cell: (r) => r.version },
+  { header: 'Outcome', cell: (r) => <Outcome outcome={r.outcome} errorType={r.errorType} /> },
+  { header: 'Duration', num: true, cell: (r) => (r.outcome === 'throttle' ? '–' : ms(r.durationMs)) },
+  { header: 'Billed', num: true, cell: (r) => (r.outcome === 'throttle' ? '–' : msInt(r.billedDurationMs)) },
+  { header: 'Memory used', num: true, cell: (r) => `${r.maxMemoryUsedMb} / ${r.memorySizeMb} MB` },
+  {
+    header: 'Start type',
+    cell: (r) =>
+      r.outcome === 'throttle' ? (
+        '–'
+      ) : r.cold ? (
+        <span title="init duration">cold · {ms(r.initDurationMs)}</span>
+      ) : (
+        'warm'
+      ),
+  },
+];
 
 export function InvocationsTable({
   records,
@@ -11,57 +46,13 @@ export function InvocationsTable({
   records: MeteringRecord[];
   showFunction?: boolean;
 }) {
-  if (!records.length) return <p className="muted">No invocations recorded in this period.</p>;
   return (
-    <table className="table" data-testid="invocations-table">
-      <thead>
-        <tr>
-          <th>Start</th>
-          {showFunction && <th>Function</th>}
-          <th>Request id</th>
-          <th>Version</th>
-          <th>Outcome</th>
-          <th className="num">Duration</th>
-          <th className="num">Billed</th>
-          <th className="num">Memory used</th>
-          <th>Start type</th>
-        </tr>
-      </thead>
-      <tbody>
-        {records.map((r, i) => (
-          <tr key={`${r.requestId}-${r.startTime}-${i}`}>
-            <td className="nowrap">{dateTime(r.startTime, true)}</td>
-            {showFunction && (
-              <td>
-                <a href={href(['functions', r.functionName])}>{r.functionName}</a>
-              </td>
-            )}
-            <td>
-              <a href={href(['functions', r.functionName, 'invocations', r.requestId])} className="request-link">
-                <Mono>{r.requestId}</Mono>
-              </a>
-            </td>
-            <td>{r.version}</td>
-            <td>
-              <Outcome outcome={r.outcome} errorType={r.errorType} />
-            </td>
-            <td className="num">{r.outcome === 'throttle' ? '–' : ms(r.durationMs)}</td>
-            <td className="num">{r.outcome === 'throttle' ? '–' : msInt(r.billedDurationMs)}</td>
-            <td className="num">
-              {r.maxMemoryUsedMb} / {r.memorySizeMb} MB
-            </td>
-            <td>
-              {r.outcome === 'throttle' ? (
-                '–'
-              ) : r.cold ? (
-                <span title="init duration">cold · {ms(r.initDurationMs)}</span>
-              ) : (
-                'warm'
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      testId="invocations-table"
+      empty="No invocations recorded in this period."
+      rows={records}
+      rowKey={(r, i) => `${r.requestId}-${r.startTime}-${i}`}
+      columns={showFunction ? columns : columns.filter((c) => c !== functionColumn)}
+    />
   );
 }

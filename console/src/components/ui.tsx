@@ -1,5 +1,6 @@
 /** Small presentational pieces shared by the pages. */
 import type { ReactNode } from 'react';
+import type { Optional } from '../api.ts';
 import type { Loaded } from '../hooks.ts';
 
 export function Card({
@@ -63,6 +64,21 @@ export function NotAvailable({ what, detail }: { what: string; detail?: string }
       {what} is not available on this server{detail ? ` (${detail})` : ''}.
     </p>
   );
+}
+
+/** An optional API's answer: its data, "None." when it has none, or that the server does not have it. */
+export function OptionalView<T>({
+  value,
+  what,
+  children,
+}: {
+  value: Optional<T>;
+  what: string;
+  children: (v: T) => ReactNode;
+}) {
+  if (value.state === 'ok') return <>{children(value.data)}</>;
+  if (value.state === 'none') return <p className="muted">None.</p>;
+  return <NotAvailable what={what} />;
 }
 
 export function ErrorBox({ error }: { error: Error }) {

@@ -4,6 +4,8 @@
  */
 import type { ReactNode } from 'react';
 import { billing, metering } from '../api.ts';
+import { DataTable } from '../components/DataTable.tsx';
+import { PeriodSelect, rangeParam } from '../components/Filters.tsx';
 import { Async, Card, NotAvailable, Stat } from '../components/ui.tsx';
 import { msInt, num } from '../format.ts';
 import { href, useAsync, type Route } from '../hooks.ts';
@@ -24,30 +26,18 @@ function scalar(v: unknown): string {
 /** Renders any JSON: scalars as key/value rows, arrays of objects as tables, objects nested. */
 function JsonView({ value, depth = 0 }: { value: unknown; depth?: number }): ReactNode {
   if (Array.isArray(value)) {
-    if (!value.length) return <p className="muted">None.</p>;
     if (value.every(isObj)) {
       const cols = [...new Set(value.flatMap((o) => Object.keys(o)))];
       return (
-        <table className="table">
-          <thead>
-            <tr>
-              {cols.map((c) => (
-                <th key={c}>{label(c)}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {value.map((o, i) => (
-              <tr key={i}>
-                {cols.map((c) => (
-                  <td key={c} className={typeof o[c] === 'number' ? 'num' : ''}>
-                    {isObj(o[c]) || Array.isArray(o[c]) ? <code>{JSON.stringify(o[c])}</code> : scalar(o[c])}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<Record<string, unknown>>
+          rows={value}
+          rowKey={(_, i) => i}
+          columns={cols.map((c) => ({
+            header: label(c),
+            className: (o) => (typeof o[c] === 'number' ? 'num' : undefined),
+            cell: (o) => (isObj(o[c]) || Array.isArray(o[c]) ? <code>{JSON.stringify(o[c])}</code> : scalar(o[c])),
+          }))}
+        />
       );
     }
     return <code>{JSON.stringify(value)}</code>;
@@ -137,62 +127,49 @@ function Report({ r }: { r: BillingReport }) {
         <Stat label="provisioned concurrency" value={money(r.total.provisioned + r.total.provisionedDuration, cur)} />
       </div>
       <h3>By function</h3>
-      {r.functions.length ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Function</th>
-              <th className="num">Requests</th>
-              <th className="num">Throttles</th>
-              <th className="num">GB-seconds</th>
-              <th className="num">Avg billed</th>
-              <th className="num">Avg memory</th>
-              <th className="num">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.functions.map((f) => (
-              <tr key={f.functionName}>
-                <td>
-                  <a href={href(['functions', f.functionName])}>{f.functionName}</a>
-                  {f.architectures?.length ? <span className="muted small"> {f.architectures.join(', ')}</span> : null}
-                </td>
-                <td className="num">{num(f.requests)}</td>
-                <td className="num">{num(f.throttles ?? 0)}</td>
-                <td className="num">{num(f.gbSeconds, 4)}</td>
-                <td className="num">{f.avgBilledDurationMs == null ? '–' : msInt(f.avgBilledDurationMs)}</td>
-                <td className="num">{f.avgMemoryMb == null ? '–' : `${Math.round(f.avgMemoryMb)} MB`}</td>
-                <td className="num strong">{money(f.cost.total, cur)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p className="muted">No billed usage in this period.</p>
-      )}
+      <DataTable
+        empty="No billed usage in this period."
+        rows={r.functions}
+        rowKey={(f) => f.functionName}
+        columns={[
+          {
+            header: 'Function',
+            cell: (f) => (
+              <>
+                <a href={href(['functions', f.functionName])}>{f.functionName}</a>
+                {f.architectures?.length ? <span className="muted small"> {f.architectures.join(', ')}</span> : null}
+              </>
+            ),
+          },
+          { header: 'Requests', num: true, cell: (f) => num(f.requests) },
+          { header: 'Throttles', num: true, cell: (f) => num(f.throttles ?? 0) },
+          { header: 'GB-seconds', num: true, cell: (f) => num(f.gbSeconds, 4) },
+          {
+            header: 'Avg billed',
+            num: true,
+            cell: (f) => (f.avgBilledDurationMs == null ? '–' : msInt(f.avgBilledDurationMs)),
+          },
+          {
+            header: 'Avg memory',
+            num: true,
+            cell: (f) => (f.avgMemoryMb == null ? '–' : `${Math.round(f.avgMemoryMb)} MB`),
+          },
+          { header: 'Cost', num: true, className: 'strong', cell: (f) => money(f.cost.total, cur) },
+        ]}
+      />
       {r.months && r.months.length > 0 && (
         <>
           <h3>By month</h3>
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Month</th>
-                <th className="num">Requests</th>
-                <th className="num">GB-seconds</th>
-                <th className="num">Cost</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.months.map((m) => (
-                <tr key={m.month}>
-                  <td>{m.month}</td>
-                  <td className="num">{num(m.requests)}</td>
-                  <td className="num">{num(m.gbSeconds, 4)}</td>
-                  <td className="num">{money(m.cost.total, cur)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={r.months}
+            rowKey={(m) => m.month}
+            columns={[
+              { header: 'Month', cell: (m) => m.month },
+              { header: 'Requests', num: true, cell: (m) => num(m.requests) },
+              { header: 'GB-seconds', num: true, cell: (m) => num(m.gbSeconds, 4) },
+              { header: 'Cost', num: true, cell: (m) => money(m.cost.total, cur) },
+            ]}
+          />
         </>
       )}
       <p className="muted small">
@@ -203,7 +180,7 @@ function Report({ r }: { r: BillingReport }) {
 }
 
 export function CostPage({ route }: { route: Route }) {
-  const range = RANGES[route.query.get('range') ?? ''] ? route.query.get('range')! : '24h';
+  const range = rangeParam(route.query, '24h');
   const bill = useAsync(() => {
     const now = Date.now();
     return billing({ since: now - RANGES[range]!.ms, until: now });
@@ -214,17 +191,7 @@ export function CostPage({ route }: { route: Route }) {
     <>
       <div className="page-head">
         <h1>Cost</h1>
-        <select
-          value={range}
-          onChange={(e) => (location.hash = href(['cost'], { range: e.target.value }))}
-          aria-label="period"
-        >
-          {Object.entries(RANGES).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v.label}
-            </option>
-          ))}
-        </select>
+        <PeriodSelect value={range} onChange={(r) => (location.hash = href(['cost'], { range: r }))} />
       </div>
       <Card title="Billing">
         <Async state={bill}>
@@ -271,39 +238,27 @@ export function CostPage({ route }: { route: Route }) {
                   gbs: 0,
                 },
               );
-              return rows.length ? (
-                <table className="table" data-testid="usage">
-                  <thead>
-                    <tr>
-                      <th>Function</th>
-                      <th className="num">Requests</th>
-                      <th className="num">Billed duration</th>
-                      <th className="num">GB-seconds</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((r) => (
-                      <tr key={r.fn}>
-                        <td>
-                          <a href={href(['functions', r.fn])}>{r.fn}</a>
-                        </td>
-                        <td className="num">{num(r.requests)}</td>
-                        <td className="num">{msInt(r.billedMs)}</td>
-                        <td className="num">{num(r.gbs, 4)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                  <tfoot>
+              return (
+                <DataTable
+                  testId="usage"
+                  empty="No billed invocations in this period."
+                  rows={rows}
+                  rowKey={(r) => r.fn}
+                  columns={[
+                    { header: 'Function', cell: (r) => <a href={href(['functions', r.fn])}>{r.fn}</a> },
+                    { header: 'Requests', num: true, cell: (r) => num(r.requests) },
+                    { header: 'Billed duration', num: true, cell: (r) => msInt(r.billedMs) },
+                    { header: 'GB-seconds', num: true, cell: (r) => num(r.gbs, 4) },
+                  ]}
+                  footer={
                     <tr>
                       <td>Total</td>
                       <td className="num">{num(total.requests)}</td>
                       <td className="num">{msInt(total.billedMs)}</td>
                       <td className="num">{num(total.gbs, 4)}</td>
                     </tr>
-                  </tfoot>
-                </table>
-              ) : (
-                <p className="muted">No billed invocations in this period.</p>
+                  }
+                />
               );
             }}
           </Async>

@@ -1,5 +1,6 @@
 /** Recent invocations across functions (from /gust/v1/metering), filterable by function and outcome. */
-import { listFunctions, metering } from '../api.ts';
+import { metering } from '../api.ts';
+import { FunctionSelect, PeriodSelect, rangeParam } from '../components/Filters.tsx';
 import { InvocationsTable } from '../components/InvocationsTable.tsx';
 import { Async, Card } from '../components/ui.tsx';
 import { href, useAsync, type Route } from '../hooks.ts';
@@ -15,8 +16,7 @@ const OUTCOMES: Record<string, string> = {
 export function InvocationsPage({ route }: { route: Route }) {
   const fn = route.query.get('function') ?? '';
   const outcome = route.query.get('outcome') ?? 'all';
-  const range = RANGES[route.query.get('range') ?? '1h'] ? (route.query.get('range') ?? '1h') : '1h';
-  const fns = useAsync(listFunctions, []);
+  const range = rangeParam(route.query);
   const state = useAsync(
     () => metering({ function: fn || undefined, since: Date.now() - RANGES[range]!.ms, limit: 2000 }),
     [fn, range],
@@ -30,12 +30,7 @@ export function InvocationsPage({ route }: { route: Route }) {
       <div className="page-head">
         <h1>Invocations</h1>
         <div className="filters">
-          <select value={fn} onChange={(e) => go({ function: e.target.value })} aria-label="function">
-            <option value="">all functions</option>
-            {fns.data?.map((f) => (
-              <option key={f.FunctionName}>{f.FunctionName}</option>
-            ))}
-          </select>
+          <FunctionSelect value={fn} onChange={(f) => go({ function: f })} />
           <select value={outcome} onChange={(e) => go({ outcome: e.target.value })} aria-label="outcome">
             {Object.entries(OUTCOMES).map(([k, v]) => (
               <option key={k} value={k}>
@@ -43,13 +38,7 @@ export function InvocationsPage({ route }: { route: Route }) {
               </option>
             ))}
           </select>
-          <select value={range} onChange={(e) => go({ range: e.target.value })} aria-label="period">
-            {Object.entries(RANGES).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v.label}
-              </option>
-            ))}
-          </select>
+          <PeriodSelect value={range} onChange={(r) => go({ range: r })} />
           <button onClick={state.reload}>Refresh</button>
         </div>
       </div>
