@@ -75,6 +75,7 @@ export interface FunctionConfiguration {
   EphemeralStorage?: { Size: number };
   State?: string;
   RevisionId?: string;
+  DeadLetterConfig?: { TargetArn?: string };
 }
 
 export interface Alias {

@@ -54,7 +54,11 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
     await deployFixture(t, 'worker', 'node/basic', 'nodejs20.x', 'index.handler', { MemorySize: 256 });
     await t.lambda.send(new PublishVersionCommand({ FunctionName: 'worker' }));
     await t.lambda.send(
-      new UpdateFunctionConfigurationCommand({ FunctionName: 'worker', Environment: { Variables: { STAGE: 'v2' } } }),
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'worker',
+        Environment: { Variables: { STAGE: 'v2' } },
+        DeadLetterConfig: { TargetArn: 'arn:aws:sqs:us-east-1:000000000000:worker-dlq' },
+      }),
     );
     await t.lambda.send(new PublishVersionCommand({ FunctionName: 'worker' }));
     await t.lambda.send(
@@ -187,6 +191,10 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
     await page.locator('.card', { hasText: 'Concurrency' }).getByText('5 concurrent executions').waitFor();
     await page.locator('.card', { hasText: 'Asynchronous invocation' }).locator('td.num', { hasText: /^1$/ }).waitFor();
     assert.match(await page.locator('.card', { hasText: 'Versions (3)' }).innerText(), /\$LATEST/);
+    assert.match(
+      await page.locator('.card', { hasText: 'Dead-letter queue' }).innerText(),
+      /arn:aws:sqs:us-east-1:000000000000:worker-dlq/,
+    );
     await shot('function-configuration');
   });
 

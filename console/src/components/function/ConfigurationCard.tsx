@@ -19,6 +19,10 @@ export function ConfigurationCard({ c }: { c: FunctionConfiguration }) {
           ['Last modified', c.LastModified],
           ['Role', <Mono key="r">{c.Role}</Mono>],
           ['Description', c.Description || '–'],
+          [
+            'Dead-letter queue',
+            c.DeadLetterConfig?.TargetArn ? <Mono key="d">{c.DeadLetterConfig.TargetArn}</Mono> : '–',
+          ],
         ]}
       />
     </Card>
