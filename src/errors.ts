@@ -49,7 +49,8 @@ export const ERROR_CODES = {
     kind: 'user',
     status: 400,
     awsType: 'InvalidParameterValueException',
-    description: 'The uploaded deployment package is not a readable zip archive or is unsafe (path traversal).',
+    description:
+      'The uploaded deployment package is not a readable zip archive, is empty, or is unsafe (path traversal).',
   },
   GUST_CODE_TOO_LARGE: {
     kind: 'user',
@@ -79,7 +80,8 @@ export const ERROR_CODES = {
     kind: 'user',
     status: 400,
     awsType: 'InvalidRequestContentException',
-    description: 'The invocation payload is not valid JSON.',
+    description:
+      'The invocation payload is not valid JSON, or the client context (X-Amz-Client-Context) is not a base64-encoded JSON object.',
   },
   GUST_HTTP_INVALID_ROUTE: {
     kind: 'user',
@@ -131,7 +133,8 @@ export const ERROR_CODES = {
     kind: 'user',
     status: 404,
     awsType: 'UnknownOperationException',
-    description: 'No API operation matches the request method and path.',
+    description:
+      'No API operation matches the request method and path. On the AWS query and JSON protocols (`POST /`) an unknown or missing action answers 400: `InvalidAction` (XML) or `UnknownOperationException` (JSON).',
   },
   GUST_SNS_NOT_FOUND: {
     kind: 'user',

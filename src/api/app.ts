@@ -33,13 +33,27 @@ export interface AppDeps extends GustApiDeps {
   logger: boolean;
 }
 
+/**
+ * Query strings: one string per parameter — the last of repeated ones, as API Gateway does — so no
+ * route ever sees an array where it expects a string. Null prototype: `__proto__=x` is a plain key.
+ */
+export function parseQuery(str: string): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of new URLSearchParams(str)) out[k] = v;
+  return out;
+}
+
 export function buildApp(d: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: d.logger ? { level: process.env.GUST_LOG_LEVEL ?? 'info' } : false,
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),
     // Function names may be ARNs with ':'; keep the router from treating them specially.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500, querystringParser: parseQuery },
+    // Paths the router rejects (bad percent-encoding, overlong parameters) get AWS error shapes too.
+    frameworkErrors: (err, _req, reply) => {
+      void sendAwsError(reply, err);
+    },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));

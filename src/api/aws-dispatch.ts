@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GustError } from '../errors.ts';
 import { rawBody } from './body.ts';
+import { escapeXml } from './xml.ts';
 
 export type AwsProtocol = 'json' | 'query';
 
@@ -67,10 +68,14 @@ export class AwsDispatcher {
       const scoped = scope ? this.services.find((x) => x.name === scope) : undefined;
       const err = new GustError(
         'GUST_UNKNOWN_OPERATION',
-        `No operation ${target ?? call.action ?? ''} in this service`,
+        target
+          ? `No operation ${target} in this service`
+          : call.action
+            ? `The action ${call.action} is not valid for this endpoint.`
+            : 'The request must contain an Action.',
       );
       if (scoped) return scoped.renderError(call, err);
-      throw err;
+      return unknownOperation(call, err);
     }
     try {
       if (malformed) throw new GustError('GUST_VALIDATION', 'Could not parse request body into json');
@@ -84,24 +89,50 @@ export class AwsDispatcher {
 
 /**
  * Read an AWS protocol request: JSON protocol when X-Amz-Target is present (params = the body),
- * else query protocol (params = query string + form body). `malformed` = the JSON did not parse.
+ * else query protocol (params = query string + form body). `malformed` = the JSON did not parse
+ * or is not an object.
  */
 export function parseAwsCall(req: FastifyRequest, reply: FastifyReply): { call: AwsCall; malformed?: boolean } {
   const target = req.headers['x-amz-target'] as string | undefined;
   const body = rawBody(req).toString('utf8');
   if (target) {
     const call: AwsCall = { protocol: 'json', action: target.split('.').slice(1).join('.'), params: {}, req, reply };
+    let parsed: unknown;
     try {
-      const parsed: unknown = body ? JSON.parse(body) : {};
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-        call.params = parsed as Record<string, unknown>;
-      return { call };
+      parsed = body ? JSON.parse(body) : {};
     } catch {
       return { call, malformed: true };
     }
+    // The JSON protocol's input is always an object: an array, a number or null is malformed too.
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { call, malformed: true };
+    call.params = parsed as Record<string, unknown>;
+    return { call };
   }
   const params: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(req.url.split('?')[1] ?? '')) params[k] = v;
   for (const [k, v] of new URLSearchParams(body)) params[k] = v;
   return { call: { protocol: 'query', action: String(params.Action ?? ''), params, req, reply } };
+}
+
+/**
+ * No service owns the request (unknown X-Amz-Target prefix, or an unsigned query request with an
+ * unknown or missing Action): answer 400 in the request's protocol, as AWS's front ends do — the
+ * JSON protocol's UnknownOperationException, or the query protocol's XML InvalidAction.
+ */
+function unknownOperation(call: AwsCall, err: GustError): FastifyReply {
+  const reply = call.reply.status(400).header('x-gust-error-code', err.code);
+  if (call.protocol === 'json') {
+    return reply
+      .header('x-amzn-errortype', 'UnknownOperationException')
+      .header('x-amzn-query-error', 'InvalidAction;Sender')
+      .type('application/x-amz-json-1.0')
+      .send(JSON.stringify({ __type: 'com.amazon.coral.service#UnknownOperationException', message: err.message }));
+  }
+  return reply
+    .type('text/xml')
+    .send(
+      `<?xml version="1.0"?><ErrorResponse xmlns="http://webservices.amazon.com/AWSFault/2005-15-09"><Error>` +
+        `<Type>Sender</Type><Code>InvalidAction</Code><Message>${escapeXml(err.message)}</Message></Error>` +
+        `<RequestId>${escapeXml(String(call.req.id))}</RequestId></ErrorResponse>`,
+    );
 }

@@ -23,6 +23,13 @@ export function sendAwsError(reply: FastifyReply, err: unknown): FastifyReply {
 function toAwsGustError(err: unknown): GustError {
   if (err instanceof GustError) return err;
   const fe = err as Partial<FastifyError>;
+  // The router's own rejections (frameworkErrors): the path itself is malformed.
+  if (fe.code === 'FST_ERR_BAD_URL') {
+    return new GustError('GUST_VALIDATION', 'The request path is not valid percent-encoded UTF-8.');
+  }
+  if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new GustError('GUST_VALIDATION', 'A path parameter of the request is too long.');
+  }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new GustError('GUST_REQUEST_TOO_LARGE', 'Request must be smaller than the operation limit');
   }

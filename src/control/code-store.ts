@@ -90,6 +90,10 @@ function openZip(buf: Buffer): Promise<yauzl.ZipFile> {
 /** Extract a zip into dest, preserving unix permission bits, refusing unsafe paths and zip bombs. */
 export async function extractZip(buf: Buffer, dest: string): Promise<void> {
   const zf = await openZip(buf);
+  if (zf.entryCount === 0) {
+    zf.close();
+    throw new GustError('GUST_INVALID_ZIP', 'Uploaded file must be a non-empty zip');
+  }
   fs.mkdirSync(dest, { recursive: true });
   const root = path.resolve(dest);
   let total = 0;

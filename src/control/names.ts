@@ -24,6 +24,29 @@ export function parseFunctionRef(input: string): FunctionRef {
   return m[2] !== undefined ? { name, qualifier: m[2] } : { name };
 }
 
+const QUALIFIER_RE = /^(\$LATEST|[a-zA-Z0-9-_]{1,128})$/;
+
+/**
+ * The qualifier of a request: the one in the function name (name:qualifier, or a qualified ARN)
+ * or the Qualifier parameter ('' = none). When both are given they must agree, as on Lambda.
+ */
+export function requestQualifier(ref: FunctionRef, param: string | undefined): string | undefined {
+  const explicit = param === '' ? undefined : param;
+  if (explicit !== undefined && !QUALIFIER_RE.test(explicit)) {
+    throw new GustError(
+      'GUST_VALIDATION',
+      `1 validation error detected: Value '${explicit}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)`,
+    );
+  }
+  if (explicit !== undefined && ref.qualifier !== undefined && explicit !== ref.qualifier) {
+    throw new GustError(
+      'GUST_INVALID_PARAMETER',
+      'The derived qualifier from the function name does not match the specified qualifier.',
+    );
+  }
+  return explicit ?? ref.qualifier;
+}
+
 export function validateFunctionName(name: string): void {
   if (!NAME_RE.test(name)) {
     throw new GustError(

@@ -10,6 +10,7 @@ import type { Placement } from '../../placement/manager.ts';
 import type { LogQuery, Store } from '../../store/types.ts';
 import type { LogCollector } from '../../telemetry/log-collector.ts';
 import { LOG_LEVELS, levelsAtLeast, normalizeLevel } from '../../telemetry/log-level.ts';
+import { MAX_DATE_MS } from '../../telemetry/time.ts';
 
 export interface GustApiDeps {
   store: Store;
@@ -19,12 +20,21 @@ export interface GustApiDeps {
   version: string;
 }
 
-const num = (v: string | undefined, field: string): number | undefined => {
+/** A time parameter: unix time in ms or an ISO date, within the range of a Date. */
+const time = (v: string | undefined, field: string): number | undefined => {
   if (v === undefined || v === '') return undefined;
   const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (Number.isNaN(n))
+  if (!(Math.abs(n) <= MAX_DATE_MS))
     throw new GustError('GUST_INVALID_PARAMETER', `${field} must be a unix time in ms or an ISO date`);
   return n;
+};
+
+/** A count or id parameter: a whole number (no sign, no exponent, at most 2^53 - 1). */
+const whole = (v: string | undefined, field: string): number | undefined => {
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
+    throw new GustError('GUST_INVALID_PARAMETER', `${field} must be a whole number`);
+  return Number(v);
 };
 
 function matches(r: LogRecord, q: LogQuery): boolean {
@@ -59,12 +69,12 @@ export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
     const query: LogQuery = {
       functionName: q.function || undefined,
       requestId: q.requestId || undefined,
-      since: num(q.since, 'since'),
-      until: num(q.until, 'until'),
+      since: time(q.since, 'since'),
+      until: time(q.until, 'until'),
       contains: q.contains || undefined,
       levels: logLevels(q.level),
-      afterId: num(q.afterId, 'afterId'),
-      limit: num(q.limit, 'limit'),
+      afterId: whole(q.afterId, 'afterId'),
+      limit: whole(q.limit, 'limit'),
     };
     const records = d.store.logs.query(query);
     if (q.follow !== '1' && q.follow !== 'true') return { records };
@@ -89,7 +99,7 @@ export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
     const q = req.query as Record<string, string | undefined>;
     const records = d.store.asyncQueue.listDeadLetters({
       functionName: q.function || undefined,
-      limit: num(q.limit, 'limit'),
+      limit: whole(q.limit, 'limit'),
     });
     return {
       records: records.map((r) => {
@@ -109,9 +119,9 @@ export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
     return {
       records: d.store.metering.list({
         functionName: q.function || undefined,
-        since: num(q.since, 'since'),
-        until: num(q.until, 'until'),
-        limit: num(q.limit, 'limit'),
+        since: time(q.since, 'since'),
+        until: time(q.until, 'until'),
+        limit: whole(q.limit, 'limit'),
       }),
     };
   });

@@ -12,6 +12,9 @@ import { parseTime } from '../../telemetry/time.ts';
 /** Most buckets one time-series request may ask for. */
 export const MAX_BUCKETS = 10_000;
 
+/** Longest period: 366 days. */
+export const MAX_PERIOD_S = 366 * 86_400;
+
 /** Metric names accepted by `metric=` (fields of a bucket). */
 export const SERIES_METRICS = [
   'invocations',
@@ -78,8 +81,11 @@ export function registerTelemetryRoutes(app: FastifyInstance, telemetry: Telemet
   app.get('/gust/v1/metrics', async (req) => {
     const q = req.query as Record<string, string | undefined>;
     const period = q.period === undefined || q.period === '' ? 60 : Number(q.period);
-    if (!Number.isInteger(period) || period < 1) {
-      throw new GustError('GUST_INVALID_PARAMETER', 'period must be a whole number of seconds >= 1');
+    if (!Number.isInteger(period) || period < 1 || period > MAX_PERIOD_S) {
+      throw new GustError(
+        'GUST_INVALID_PARAMETER',
+        `period must be a whole number of seconds from 1 to ${MAX_PERIOD_S}`,
+      );
     }
     const metric = q.metric || undefined;
     if (metric !== undefined && !(SERIES_METRICS as readonly string[]).includes(metric)) {

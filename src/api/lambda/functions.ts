@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FunctionConfigInput, Registry } from '../../control/registry.ts';
 import type { Versions } from '../../control/versions.ts';
-import { functionArn, parseFunctionRef } from '../../control/names.ts';
+import { functionArn, parseFunctionRef, requestQualifier } from '../../control/names.ts';
 import { GustError } from '../../errors.ts';
 import { jsonBody } from '../body.ts';
 import { paginate } from './pagination.ts';
@@ -87,7 +87,7 @@ export function registerFunctionRoutes(
 
   app.get(`${BASE}/:name`, async (req) => {
     const ref = parseFunctionRef((req.params as { name: string }).name);
-    const qualifier = (req.query as { Qualifier?: string }).Qualifier ?? ref.qualifier;
+    const qualifier = requestQualifier(ref, (req.query as { Qualifier?: string }).Qualifier);
     const rec = registry.require(ref.name, arnOf(ref.name, qualifier));
     const fn = registry.resolveVersion(rec, qualifier, arnOf(ref.name, qualifier));
     const reserved = rec.settings.reservedConcurrency;
@@ -101,7 +101,7 @@ export function registerFunctionRoutes(
 
   app.get(`${BASE}/:name/configuration`, async (req) => {
     const ref = parseFunctionRef((req.params as { name: string }).name);
-    const qualifier = (req.query as { Qualifier?: string }).Qualifier ?? ref.qualifier;
+    const qualifier = requestQualifier(ref, (req.query as { Qualifier?: string }).Qualifier);
     const rec = registry.require(ref.name, arnOf(ref.name, qualifier));
     return functionConfiguration(ctx, registry.resolveVersion(rec, qualifier, arnOf(ref.name, qualifier)));
   });
@@ -128,7 +128,7 @@ export function registerFunctionRoutes(
 
   app.delete(`${BASE}/:name`, async (req, reply) => {
     const ref = parseFunctionRef((req.params as { name: string }).name);
-    const qualifier = (req.query as { Qualifier?: string }).Qualifier ?? ref.qualifier;
+    const qualifier = requestQualifier(ref, (req.query as { Qualifier?: string }).Qualifier);
     if (qualifier && qualifier !== '$LATEST') {
       if (!/^\d+$/.test(qualifier)) {
         throw new GustError(

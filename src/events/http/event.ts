@@ -72,17 +72,17 @@ export function isTextContentType(contentType: string | undefined): boolean {
 
 export function parseQueryString(raw: string): Record<string, string> | undefined {
   if (raw === '') return undefined;
-  const out: Record<string, string> = {};
-  let any = false;
+  // A Map, then own properties: parameters named constructor, toString or __proto__ are ordinary keys.
+  const out = new Map<string, string>();
   for (const pair of raw.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const k = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
     const v = eq < 0 ? '' : safeDecode(pair.slice(eq + 1));
-    out[k] = k in out ? `${out[k]},${v}` : v;
-    any = true;
+    const prev = out.get(k);
+    out.set(k, prev === undefined ? v : `${prev},${v}`);
   }
-  return any ? out : undefined;
+  return out.size ? Object.fromEntries(out) : undefined;
 }
 
 let pool = Buffer.alloc(0);
@@ -105,7 +105,7 @@ export function traceRoot(): string {
 }
 
 export function buildEvent(req: HttpRequestInfo, ctx: EventContext): Record<string, unknown> {
-  const headers: Record<string, string> = {};
+  const joined = new Map<string, string>();
   const cookies: string[] = [];
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -118,8 +118,11 @@ export function buildEvent(req: HttpRequestInfo, ctx: EventContext): Record<stri
       }
       continue;
     }
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    const prev = joined.get(name);
+    joined.set(name, prev === undefined ? value : `${prev},${value}`);
   }
+  // Own properties only: a header named constructor or __proto__ is an ordinary header.
+  const headers: Record<string, string> = Object.fromEntries(joined);
   const fwd = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = fwd ? `${fwd}, ${req.sourceIp}` : req.sourceIp;
   headers['x-forwarded-port'] = String(req.port);

@@ -44,6 +44,8 @@ export interface SchedulesOptions {
 }
 
 const NAME_RE = /^[0-9a-zA-Z-_.]{1,64}$/;
+/** The largest time a JavaScript Date can hold (±100,000,000 days from 1970). */
+const MAX_DATE_MS = 8.64e15;
 const STATES: readonly ScheduleState[] = ['ENABLED', 'DISABLED'];
 const ACTIONS: readonly ActionAfterCompletion[] = ['NONE', 'DELETE'];
 
@@ -165,7 +167,7 @@ export class Schedules {
       ['startDate', startDate],
       ['endDate', endDate],
     ] as const) {
-      if (v !== null && !Number.isFinite(v)) throw invalid(field, v, 'must be a date');
+      if (v !== null && !(Number.isFinite(v) && Math.abs(v) <= MAX_DATE_MS)) throw invalid(field, v, 'must be a date');
     }
     if (startDate !== null && endDate !== null && endDate <= startDate) {
       throw new GustError('GUST_VALIDATION', 'The EndDate must be later than the StartDate.');

@@ -120,7 +120,8 @@ const ACTIONS: Record<string, Action> = {
 export const SNS_ACTIONS = Object.keys(ACTIONS);
 
 async function handle(ops: OpsContext, call: AwsCall): Promise<FastifyReply> {
-  const action = ACTIONS[call.action];
+  // Own properties only: `constructor`, `toString`, ... are not SNS actions.
+  const action = Object.hasOwn(ACTIONS, call.action) ? ACTIONS[call.action] : undefined;
   if (!action) throw new GustError('GUST_UNKNOWN_OPERATION', `Unknown SNS action ${call.action}`);
   let result: object | void;
   try {

@@ -8,6 +8,8 @@ import type { AwsCall } from '../../api/aws-dispatch.ts';
 import type { GustError } from '../../errors.ts';
 import { errorXml, responseXml } from './xml.ts';
 
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 export const JSON_TARGET_PREFIX = 'AmazonSimpleNotificationService';
 
 /**
@@ -19,6 +21,8 @@ export function unflattenQuery(params: Record<string, unknown>): Record<string, 
   for (const [key, value] of Object.entries(params)) {
     if (key === 'Action' || key === 'Version') continue;
     const parts = key.split('.');
+    // Segments that would reach Object.prototype are never valid SNS parameter names.
+    if (parts.some((p) => UNSAFE_KEYS.has(p))) continue;
     let node = root;
     for (let i = 0; i < parts.length - 1; i++) {
       const p = parts[i]!;
@@ -47,7 +51,8 @@ function normalize(v: unknown): unknown {
     return byIndex(o.member as Record<string, unknown>).map(normalize);
   }
   if (keys.length === 1 && keys[0] === 'entry' && typeof o.entry === 'object' && o.entry !== null) {
-    const map: Record<string, unknown> = {};
+    // Null prototype: a key named __proto__ stays an ordinary (and then rejected) attribute name.
+    const map = Object.create(null) as Record<string, unknown>;
     for (const e of byIndex(o.entry as Record<string, unknown>)) {
       const entry = (e ?? {}) as Record<string, unknown>;
       const k = entry.key ?? entry.Name;
@@ -100,7 +105,8 @@ export function sendResult(call: AwsCall, result: Record<string, unknown> | unde
 export function sendError(call: AwsCall, e: GustError): FastifyReply {
   const code = queryErrorCode(e);
   const type = e.kind === 'platform' ? 'Receiver' : 'Sender';
-  const status = e.kind === 'platform' ? 500 : e.status;
+  // SNS answers an unknown action with 400 InvalidAction (GUST_UNKNOWN_OPERATION is 404 on REST routes).
+  const status = e.kind === 'platform' ? 500 : e.code === 'GUST_UNKNOWN_OPERATION' ? 400 : e.status;
   const reply = call.reply.status(status).header('x-gust-error-code', e.code);
   if (call.protocol === 'json') {
     return reply

@@ -109,17 +109,42 @@ export function validateAttributes(input: Record<string, string>, ctx: Attribute
     } else {
       if (name === 'Policy' || name === 'RedriveAllowPolicy') {
         if (value !== '') {
+          let parsed: unknown;
           try {
-            JSON.parse(value);
+            parsed = JSON.parse(value);
           } catch {
             throw invalidValue(name, 'not valid JSON');
           }
+          if (name === 'RedriveAllowPolicy') validateRedriveAllow(parsed);
         }
       }
       out[name] = value;
     }
   }
   return out;
+}
+
+/** RedriveAllowPolicy: which source queues may use this queue as their dead-letter queue. */
+function validateRedriveAllow(p: unknown): void {
+  const bad = (reason: string): GustError => invalidValue('RedriveAllowPolicy', reason);
+  if (typeof p !== 'object' || p === null || Array.isArray(p))
+    throw bad('Redrive allow policy is not a valid JSON map.');
+  const { redrivePermission: perm, sourceQueueArns: arns } = p as Record<string, unknown>;
+  if (perm !== 'allowAll' && perm !== 'denyAll' && perm !== 'byQueue') {
+    throw bad('Invalid value for redrivePermission: must be allowAll, denyAll or byQueue.');
+  }
+  if (perm !== 'byQueue') {
+    if (arns !== undefined) throw bad('sourceQueueArns can only be given when redrivePermission is byQueue.');
+    return;
+  }
+  if (
+    !Array.isArray(arns) ||
+    arns.length < 1 ||
+    arns.length > 10 ||
+    arns.some((a) => typeof a !== 'string' || !nameFromArn(a))
+  ) {
+    throw bad('sourceQueueArns must list 1 to 10 queue ARNs when redrivePermission is byQueue.');
+  }
 }
 
 function normalizeRedrive(value: string, ctx: AttributeContext): string {

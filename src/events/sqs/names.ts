@@ -37,10 +37,13 @@ export function nameFromUrl(url: string): string {
   } catch {
     // Not absolute: treat as a path or a bare name.
   }
+  const notFound = (): GustError => new GustError('GUST_SQS_QUEUE_NOT_FOUND', 'The specified queue does not exist.');
   const parts = path.split('/').filter(Boolean);
   const name = parts.at(-1);
-  if (!name || parts.length > 2 || (parts.length === 2 && !/^\d{12}$/.test(parts[0]!))) {
-    throw new GustError('GUST_SQS_QUEUE_NOT_FOUND', 'The specified queue does not exist.');
+  if (!name || parts.length > 2 || (parts.length === 2 && !/^\d{12}$/.test(parts[0]!))) throw notFound();
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    throw notFound(); // malformed percent-encoding names no queue
   }
-  return decodeURIComponent(name);
 }

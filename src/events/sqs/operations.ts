@@ -192,6 +192,9 @@ export function sqsOperations(engine: QueueEngine, accountId: string): Record<st
 
     SetQueueAttributes: (input, ctx) => {
       const queue = queueOf(input, ctx);
+      if (input.Attributes === undefined || input.Attributes === null) {
+        throw new GustError('GUST_SQS_MISSING_PARAMETER', 'The request must contain the parameter Attributes.');
+      }
       engine.setAttributes(queue, stringMap(input.Attributes, 'Attributes'));
       return {};
     },
