@@ -3,12 +3,20 @@
  * crosses the threshold (1000 pages), on the committing thread, and fsyncs the WAL and the
  * database: with better-sqlite3 that blocks Gust's event loop for milliseconds every few dozen
  * invocations. Instead, the main connection turns automatic checkpoints off and a worker thread,
- * with its own connection, runs PASSIVE checkpoints (they never block writers) every `everyMs`;
- * when the WAL grows past `truncateBytes` anyway (a long-lived reader kept it from being reused),
- * it tries a TRUNCATE checkpoint, which waits for readers at most its busy timeout.
+ * with its own connection, runs PASSIVE checkpoints every `everyMs`: they never take the writer
+ * lock, so commits go on meanwhile. Once every frame is checkpointed, the next writer starts the
+ * WAL over from its beginning (SQLite does this by itself), and `journal_size_limit` then cuts the
+ * file back. Never RESTART or TRUNCATE from the worker: resetting the WAL under the main
+ * connection's open read snapshot makes its next write fail at once with SQLITE_BUSY_SNAPSHOT
+ * ("database is locked"), busy timeout or not.
+ * Under sustained writes the worker may never catch up at the instant a transaction begins, and
+ * the WAL would grow without bound; so the main thread looks at the WAL's size on the same
+ * timer and, past `walLimitBytes`, runs one PASSIVE checkpoint itself (the worker has already
+ * copied most frames, so it is short): the next commit then starts the WAL over.
  * If the worker cannot start, automatic checkpoints stay on.
  */
 import type Database from 'better-sqlite3';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -27,8 +35,7 @@ const tick = () => {
   try {
     let size = 0;
     try { size = fs.statSync(workerData.file + '-wal').size; } catch {}
-    if (size === 0) return;
-    db.pragma(size > workerData.truncateBytes ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)');
+    if (size > 0) db.pragma('wal_checkpoint(PASSIVE)');
   } catch (e) {
     // SQLITE_BUSY and friends: try again on the next tick.
   }
@@ -38,7 +45,7 @@ setInterval(tick, workerData.everyMs);
 
 export function startCheckpointer(
   db: Database.Database,
-  opts: { everyMs?: number; truncateBytes?: number } = {},
+  opts: { everyMs?: number; walLimitBytes?: number } = {},
 ): Checkpointer {
   if (db.memory) return { stop: () => {} };
   let worker: Worker;
@@ -49,14 +56,23 @@ export function startCheckpointer(
         file: db.name,
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         everyMs: opts.everyMs ?? 500,
-        truncateBytes: opts.truncateBytes ?? 64 * 1024 * 1024,
       },
     });
   } catch {
     return { stop: () => {} };
   }
   db.pragma('wal_autocheckpoint = 0');
+  db.pragma(`journal_size_limit = ${opts.walLimitBytes ?? 64 * 1024 * 1024}`);
   worker.unref();
+  const limit = opts.walLimitBytes ?? 64 * 1024 * 1024;
+  const catchUp = setInterval(() => {
+    try {
+      if (db.open && fs.statSync(`${db.name}-wal`).size > limit) db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      /* no WAL file yet, or busy: next time */
+    }
+  }, opts.everyMs ?? 500);
+  catchUp.unref();
   let stopped = false;
   worker.on('error', () => {
     // The worker died: fall back to SQLite's automatic checkpoints.
@@ -66,6 +82,7 @@ export function startCheckpointer(
     /** Stop the worker; the caller closes its connection after a final checkpoint. */
     stop: () => {
       stopped = true;
+      clearInterval(catchUp);
       void worker.terminate();
       if (db.open) {
         try {
