@@ -21,7 +21,12 @@ import { deployFixture, invoke, startTestGust, type TestGust } from '../helpers/
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+// Screenshots are always taken; they replace docs/screenshots only with GUST_UPDATE_SCREENSHOTS=1
+// (`npm run screenshots`), so a test run leaves the working tree clean.
+const SHOTS =
+  process.env.GUST_UPDATE_SCREENSHOTS === '1'
+    ? path.join(ROOT, 'docs', 'screenshots')
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'gust-screenshots-'));
 const skip = fs.existsSync(CHROMIUM)
   ? false
   : `${CHROMIUM} is absent: install Debian's chromium (bash scripts/system-deps.sh) to run the console tests`;
@@ -97,6 +102,7 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
     await browser?.close();
     await t?.stop();
     if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    if (SHOTS.startsWith(os.tmpdir())) fs.rmSync(SHOTS, { recursive: true, force: true });
   });
 
   test('GET / opens the console; the functions list shows invocation counts', async () => {
