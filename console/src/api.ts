@@ -233,12 +233,14 @@ export const health = () => getJson<Health>('/gust/v1/health');
 
 export async function metering(q: {
   function?: string;
+  requestId?: string;
   since?: number;
   until?: number;
   limit?: number;
 }): Promise<MeteringRecord[]> {
   const p = new URLSearchParams();
   if (q.function) p.set('function', q.function);
+  if (q.requestId) p.set('requestId', q.requestId);
   if (q.since !== undefined) p.set('since', String(Math.floor(q.since)));
   if (q.until !== undefined) p.set('until', String(Math.ceil(q.until)));
   if (q.limit !== undefined) p.set('limit', String(q.limit));

@@ -77,7 +77,13 @@ export interface LogStore {
 
 export interface MeteringStore {
   record(rec: MeteringRecord): void;
-  list(q: { functionName?: string; since?: number; until?: number; limit?: number }): MeteringRecord[];
+  list(q: {
+    functionName?: string;
+    requestId?: string;
+    since?: number;
+    until?: number;
+    limit?: number;
+  }): MeteringRecord[];
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import {
   CreateAliasCommand,
+  InvokeCommand,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
   PutFunctionEventInvokeConfigCommand,
@@ -46,7 +47,7 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
       execFileSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: 'inherit' });
     }
     fs.mkdirSync(SHOTS, { recursive: true });
-    t = await startTestGust();
+    t = await startTestGust({ asyncRetryBaseMs: 200, asyncPollMs: 20 });
     await deployFixture(t, 'hello', 'node/basic', 'nodejs20.x', 'index.handler', {
       Description: 'The basic Node.js fixture',
       Environment: { Variables: { CUSTOM: 'from-env' } },
@@ -331,6 +332,35 @@ describe('web console in Chromium', { skip, timeout: 180_000 }, () => {
     } finally {
       await page.unrouteAll();
     }
+  });
+
+  test('an async event that was retried shows each attempt and the wait between them', async () => {
+    await deployFixture(t, 'flaky', 'node/basic', 'nodejs20.x', 'index.handler');
+    await t.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'flaky', MaximumRetryAttempts: 1 }));
+    const ev = await t.lambda.send(
+      new InvokeCommand({ FunctionName: 'flaky', InvocationType: 'Event', Payload: Buffer.from('{"action":"throw"}') }),
+    );
+    const requestId = ev.$metadata.requestId!;
+    for (let i = 0; i < 100 && t.gust.store.metering.list({ requestId }).length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(t.gust.store.metering.list({ requestId }).length, 2, 'two attempts metered');
+    const api = (await (await fetch(`${t.url}/gust/v1/metering?requestId=${requestId}`)).json()) as {
+      records: { requestId: string }[];
+    };
+    assert.deepEqual(
+      api.records.map((r) => r.requestId),
+      [requestId, requestId],
+    );
+    await page.goto(console_(`#/functions/flaky/invocations/${requestId}`));
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.waitFor();
+    await timeline.getByText('duration #2').waitFor();
+    const text = await timeline.innerText();
+    assert.match(text, /init #1/);
+    assert.match(text, /duration #1/);
+    assert.match(text, /retry wait/);
+    await shot('invocation-timeline-retried');
   });
 
   test('no uncaught errors in the page', () => {

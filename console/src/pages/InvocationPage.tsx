@@ -40,7 +40,7 @@ function fromReport(logs: LogRecord[]): Attempt[] {
 
 async function load(fn: string, requestId: string) {
   const [records, logs, dl] = await Promise.all([
-    metering({ function: fn, limit: 5000 }),
+    metering({ function: fn, requestId, limit: 100 }),
     logsOf(requestId),
     deadLetters(fn).catch(() => undefined),
   ]);

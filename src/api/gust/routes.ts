@@ -119,6 +119,7 @@ export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
     return {
       records: d.store.metering.list({
         functionName: q.function || undefined,
+        requestId: q.requestId || undefined,
         since: time(q.since, 'since'),
         until: time(q.until, 'until'),
         limit: whole(q.limit, 'limit'),

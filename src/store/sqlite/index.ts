@@ -411,10 +411,17 @@ class SqliteMeteringStore implements MeteringStore {
       m.architecture ?? null,
     );
   }
-  list(q: { functionName?: string; since?: number; until?: number; limit?: number }): MeteringRecord[] {
+  list(q: {
+    functionName?: string;
+    requestId?: string;
+    since?: number;
+    until?: number;
+    limit?: number;
+  }): MeteringRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
     add(where, args, 'function_name = ?', q.functionName);
+    add(where, args, 'request_id = ?', q.requestId);
     add(where, args, 'start_time >= ?', q.since);
     add(where, args, 'start_time <= ?', q.until);
     const limit = Math.min(Math.max(q.limit ?? 1000, 1), 100_000);
