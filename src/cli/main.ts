@@ -157,20 +157,31 @@ program
   .argument('<name>', 'function name')
   .option('-f, --follow', 'keep printing new log lines')
   .option('--request-id <id>', 'only this invocation')
-  .option('--since <time>', 'ISO date, unix ms, or a duration like 10m / 2h')
+  .option('--since <time>', 'ISO date, unix ms, or a duration like 10m / 2h (ago)')
+  .option('--until <time>', 'ISO date, unix ms, or a duration like 5m (ago)')
   .option('--filter <text>', 'only lines containing text')
   .option('--level <level>', 'only lines at this level or above: TRACE, DEBUG, INFO, WARN, ERROR, FATAL')
   .option('-n, --limit <n>', 'lines of history', intArg, 200)
   .action(
     async (
       name: string,
-      o: { follow?: boolean; requestId?: string; since?: string; filter?: string; level?: string; limit: number },
+      o: {
+        follow?: boolean;
+        requestId?: string;
+        since?: string;
+        until?: string;
+        filter?: string;
+        level?: string;
+        limit: number;
+      },
     ) => {
+      if (o.follow && o.until) throw new UsageError('--until and --follow cannot be combined');
       const params = new URLSearchParams({ function: name, limit: String(o.limit) });
       if (o.requestId) params.set('requestId', o.requestId);
       if (o.level) params.set('level', o.level);
       if (o.filter) params.set('contains', o.filter);
-      if (o.since) params.set('since', String(parseSince(o.since)));
+      if (o.since) params.set('since', String(parseTime(o.since, '--since')));
+      if (o.until) params.set('until', String(parseTime(o.until, '--until')));
       const c = client();
       await c.json('GET', `/2015-03-31/functions/${enc(name)}/configuration`);
       const print = (r: { timestamp: number; message: string }): void => {
@@ -241,11 +252,12 @@ registerApplyCommand(program, client);
 
 class UsageError extends Error {}
 
-function parseSince(s: string): number {
+/** An instant: ISO date, unix ms, or a duration back from now (30s, 10m, 2h, 1d). */
+function parseTime(s: string, flag: string): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(s);
   if (m) return Date.now() - Number(m[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[m[2] as 's' | 'm' | 'h' | 'd'];
   const n = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-  if (Number.isNaN(n)) throw new UsageError(`--since: cannot parse ${s}`);
+  if (Number.isNaN(n)) throw new UsageError(`${flag}: cannot parse ${s}`);
   return n;
 }
 

@@ -53,6 +53,14 @@ describe('gust CLI', () => {
     assert.equal(logs.code, 0);
     assert.match(logs.stdout, /START RequestId: /);
     assert.match(logs.stdout, /handling /);
+    const before = await gust(t.url, 'logs', 'cli-fn', '--until', '2020-01-01T00:00:00Z');
+    assert.equal(before.code, 0, before.stderr);
+    assert.equal(before.stdout, '', 'nothing logged before 2020');
+    const window = await gust(t.url, 'logs', 'cli-fn', '--since', '10m', '--until', String(Date.now() + 60_000));
+    assert.match(window.stdout, /START RequestId: /);
+    const bad = await gust(t.url, 'logs', 'cli-fn', '--until', 'yesterday-ish');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--until: cannot parse yesterday-ish/);
 
     const redeploy = await gust(
       t.url,
