@@ -29,7 +29,7 @@ export class SnsService implements TopicSink {
   setup(ctx: SnsServiceContext): void {
     const options = snsOptions(ctx.config);
     const store = new SnsStore(ctx.store.db);
-    const signer = new Signer(store.signingMaterial(() => createSigningMaterial()));
+    const signer = new Signer(() => store.signingMaterial(() => createSigningMaterial()));
     const ops: OpsContext = {
       store,
       region: ctx.config.region,

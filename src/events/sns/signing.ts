@@ -4,7 +4,15 @@
  * SNS's canonical "Name\nValue\n" string. Clients can verify with the certificate; they must trust
  * it explicitly (it is not issued for sns.amazonaws.com).
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 
 export type SignedType = 'Notification' | 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
 
@@ -32,21 +40,39 @@ export interface SigningMaterial {
 }
 
 export class Signer {
-  private key;
-  readonly certificatePem: string;
-  /** File name under which the certificate is served (like SNS's SimpleNotificationService-<hash>.pem). */
-  readonly certificateFile: string;
+  private loaded?: { key: KeyObject; certificatePem: string; certificateFile: string };
 
-  constructor(material: SigningMaterial) {
-    this.key = createPrivateKey(material.privateKeyPem);
-    this.certificatePem = material.certificatePem;
-    const hash = createHash('sha256').update(material.certificatePem).digest('hex').slice(0, 32);
-    this.certificateFile = `SimpleNotificationService-${hash}.pem`;
+  /**
+   * `material` is called on first use: generating an RSA key takes a few hundred milliseconds of
+   * blocked event loop, which a server that never publishes (or a fresh test server) should not pay.
+   */
+  constructor(private material: () => SigningMaterial) {}
+
+  private get m(): { key: KeyObject; certificatePem: string; certificateFile: string } {
+    if (!this.loaded) {
+      const mat = this.material();
+      const hash = createHash('sha256').update(mat.certificatePem).digest('hex').slice(0, 32);
+      this.loaded = {
+        key: createPrivateKey(mat.privateKeyPem),
+        certificatePem: mat.certificatePem,
+        // The name under which the certificate is served (like SNS's SimpleNotificationService-<hash>.pem).
+        certificateFile: `SimpleNotificationService-${hash}.pem`,
+      };
+    }
+    return this.loaded;
+  }
+
+  get certificatePem(): string {
+    return this.m.certificatePem;
+  }
+
+  get certificateFile(): string {
+    return this.m.certificateFile;
   }
 
   sign(type: SignedType, fields: Record<string, string | undefined | null>, version: '1' | '2' = '1'): string {
     const data = Buffer.from(canonicalString(type, fields), 'utf8');
-    return sign(version === '2' ? 'sha256' : 'sha1', data, this.key).toString('base64');
+    return sign(version === '2' ? 'sha256' : 'sha1', data, this.m.key).toString('base64');
   }
 }
 
