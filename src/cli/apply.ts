@@ -1,5 +1,6 @@
 /**
- * `gust apply -f gust.yaml`: make the server match a manifest (src/cli/manifest.ts). Idempotent:
+ * `gust apply -f gust.yaml`: make the server match a manifest (src/cli/manifest.ts; AWS SAM
+ * templates are translated into one by src/cli/sam.ts). Idempotent:
  * creates what is missing and updates what differs; it never deletes what the file omits.
  * Order: queues (dead-letter queues first), topics, functions, then their event sources.
  */
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { zipDirectory } from '../control/zip-dir.ts';
 import { ApiError, type GustClient } from './client.ts';
 import { deployFunction, type DeployedFunction } from './deploy-function.ts';
-import { loadManifest, type FunctionSpec, type Manifest } from './manifest.ts';
+import { loadManifest, type EnvValue, type FunctionSpec, type Manifest } from './manifest.ts';
 
 const enc = encodeURIComponent;
 
@@ -97,6 +98,19 @@ async function applyTopics(c: GustClient, m: Manifest, say: (s: string) => void)
   return arns;
 }
 
+/** A literal as a string; a queue/topic reference as its URL or ARN. */
+async function envString(
+  c: GustClient,
+  v: EnvValue,
+  queues: Map<string, string>,
+  topics: Map<string, string>,
+): Promise<string> {
+  if (typeof v !== 'object') return String(v);
+  if ('queueArn' in v) return queues.get(v.queueArn)!;
+  if ('topicArn' in v) return topics.get(v.topicArn)!;
+  return (await sqs<{ QueueUrl: string }>(c, 'GetQueueUrl', { QueueName: v.queueUrl })).QueueUrl;
+}
+
 async function applyFunction(
   c: GustClient,
   name: string,
@@ -109,7 +123,11 @@ async function applyFunction(
   const codePath = path.resolve(baseDir, spec.code);
   const zip = fs.statSync(codePath).isDirectory() ? await zipDirectory(codePath) : fs.readFileSync(codePath);
   const environment = spec.environment
-    ? Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, String(v)]))
+    ? Object.fromEntries(
+        await Promise.all(
+          Object.entries(spec.environment).map(async ([k, v]) => [k, await envString(c, v, queues, topics)] as const),
+        ),
+      )
     : undefined;
   const { fn, created, codeChanged } = await deployFunction(c, name, zip, {
     runtime: spec.runtime,
@@ -253,7 +271,7 @@ async function applySubscription(
 }
 
 export async function applyManifest(c: GustClient, file: string, say: (s: string) => void): Promise<void> {
-  const { manifest, baseDir } = loadManifest(file);
+  const { manifest, baseDir } = loadManifest(file, (w) => say(`skipped: ${w}`));
   const queues = await applyQueues(c, manifest, say);
   const topics = await applyTopics(c, manifest, say);
   for (const [name, spec] of Object.entries(manifest.functions ?? {})) {
@@ -264,9 +282,13 @@ export async function applyManifest(c: GustClient, file: string, say: (s: string
 export function registerApplyCommand(program: Command, client: () => GustClient): void {
   program
     .command('apply')
-    .description('create or update functions, routes, schedules, queues, topics and mappings from a file')
-    .option('-f, --file <file>', 'manifest file', 'gust.yaml')
-    .action(async (o: { file: string }) => {
-      await applyManifest(client(), o.file, (s) => console.log(s));
+    .description(
+      'create or update functions, routes, schedules, queues, topics and mappings from a gust.yaml or an AWS SAM template',
+    )
+    .option('-f, --file <file>', 'manifest file (default: gust.yaml, else template.yaml / template.yml)')
+    .action(async (o: { file?: string }) => {
+      const file =
+        o.file ?? ['gust.yaml', 'template.yaml', 'template.yml'].find((f) => fs.existsSync(f)) ?? 'gust.yaml';
+      await applyManifest(client(), file, (s) => console.log(s));
     });
 }

@@ -8,7 +8,7 @@
  *       handler: index.handler
  *       memory: 256
  *       timeout: 10
- *       environment: { GREETING: hi }
+ *       environment: { GREETING: hi, JOBS_URL: { queueUrl: orders } }  # or { queueArn } / { topicArn }
  *       reservedConcurrency: 5
  *       url: true                     # a function URL
  *       deadLetter: { queue: orders-dlq }  # or { topic: ... }: failed async events (DeadLetterConfig)
@@ -25,8 +25,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { isSamTemplate, parseTemplateYaml, samToManifest, SamError } from './sam.ts';
 
 const httpEvent = z.strictObject({ http: z.string().min(1) });
 const scheduleEvent = z.strictObject({
@@ -62,6 +62,17 @@ const topicEvent = z.strictObject({
   ]),
 });
 
+/** An environment value: a literal, or the URL/ARN of a queue or topic of the file, filled in at apply time. */
+const envValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.strictObject({ queueUrl: z.string().min(1) }),
+  z.strictObject({ queueArn: z.string().min(1) }),
+  z.strictObject({ topicArn: z.string().min(1) }),
+]);
+export type EnvValue = z.infer<typeof envValue>;
+
 const functionSchema = z.strictObject({
   code: z.string().min(1),
   runtime: z.string().min(1),
@@ -69,7 +80,7 @@ const functionSchema = z.strictObject({
   memory: z.number().int().optional(),
   timeout: z.number().int().optional(),
   description: z.string().optional(),
-  environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  environment: z.record(z.string(), envValue).optional(),
   reservedConcurrency: z.number().int().min(0).optional(),
   url: z.boolean().optional(),
   deadLetter: z
@@ -107,12 +118,20 @@ export type FunctionSpec = z.infer<typeof functionSchema>;
 
 export class ManifestError extends Error {}
 
-/** Read and validate a manifest; code paths are resolved relative to the file. */
-export function loadManifest(file: string): { manifest: Manifest; baseDir: string } {
+/**
+ * Read and validate a manifest (a gust.yaml, or an AWS SAM template translated by sam.ts); code
+ * paths are resolved relative to the file.
+ */
+export function loadManifest(
+  file: string,
+  warn: (msg: string) => void = () => {},
+): { manifest: Manifest; baseDir: string } {
   let raw: unknown;
   try {
-    raw = parse(fs.readFileSync(file, 'utf8'));
+    raw = parseTemplateYaml(fs.readFileSync(file, 'utf8'));
+    if (isSamTemplate(raw)) raw = samToManifest(raw, warn);
   } catch (e) {
+    if (e instanceof SamError) throw new ManifestError(`${file} (SAM template): ${e.message}`);
     throw new ManifestError(`${file}: ${(e as Error).message}`);
   }
   const r = manifestSchema.safeParse(raw ?? {});
@@ -138,6 +157,15 @@ export function loadManifest(file: string): { manifest: Manifest; baseDir: strin
         if (!(tp in (r.data.topics ?? {})))
           throw new ManifestError(`functions.${name}.events: no topic named ${tp} in the file`);
       }
+    }
+    for (const [k, v] of Object.entries(fn.environment ?? {})) {
+      if (typeof v !== 'object') continue;
+      const [kind, target] = Object.entries(v)[0]!;
+      const known = kind === 'topicArn' ? r.data.topics : r.data.queues;
+      if (!(target in (known ?? {})))
+        throw new ManifestError(
+          `functions.${name}.environment.${k}: no ${kind === 'topicArn' ? 'topic' : 'queue'} named ${target} in the file`,
+        );
     }
     const dl = fn.deadLetter;
     if (dl && 'queue' in dl && !(dl.queue in (r.data.queues ?? {})))

@@ -1,4 +1,7 @@
-/** `gust apply` with a declarative file: functions, routes, schedules, queues, topics, mappings. */
+/**
+ * `gust apply` with a declarative file (functions, routes, schedules, queues, topics, mappings),
+ * and with an AWS SAM template.
+ */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,8 +12,16 @@ import { FIXTURES, readRecords, startTestGust, waitFor, type TestGust } from '..
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'gust.js');
 
 function gust(url: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return gustIn(process.cwd(), url, ...args);
+}
+
+function gustIn(
+  cwd: string,
+  url: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, '-e', url, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, '-e', url, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -157,5 +168,101 @@ topics:
     const r2 = await gust(t.url, 'apply', '-f', bad);
     assert.equal(r2.code, 2);
     assert.match(r2.stderr, /no queue named missing/);
+  });
+});
+
+describe('gust apply with an AWS SAM template', () => {
+  it('deploys the template in the current directory: functions, HTTP API, queue, topic, schedule, env refs', async () => {
+    const t = await startTestGust({ gatewayPort: 0, asyncPollMs: 20 });
+    try {
+      const dir = fs.mkdtempSync(path.join(t.home, 'sam-'));
+      const record = path.join(dir, 'events.jsonl');
+      fs.cpSync(path.join(FIXTURES, 'node/recorder'), path.join(dir, 'src'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'template.yaml'),
+        `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: nodejs20.x
+    Timeout: 5
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  News:
+    Type: AWS::SNS::Topic
+  FnRole:
+    Type: AWS::IAM::Role
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Environment:
+        Variables:
+          RECORD_FILE: ${record}
+          TAG: !Ref Jobs
+      Events:
+        Hello:
+          Type: HttpApi
+          Properties:
+            Path: /hello/{name}
+            Method: get
+        Queue:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+            BatchSize: 2
+        Topic:
+          Type: SNS
+          Properties:
+            Topic: !Ref News
+        Nightly:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: cron(0 3 * * ? *)
+`,
+      );
+      const r = await gustIn(dir, t.url, 'apply');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /skipped: FnRole: AWS::IAM::Role/);
+      assert.match(r.stdout, /function Worker: created/);
+
+      // !Ref of a queue is its URL.
+      const { QueueUrl } = (await sqs(t.url, 'GetQueueUrl', { QueueName: 'Jobs' })) as { QueueUrl: string };
+      const inv = await fetch(`${t.url}/2015-03-31/functions/Worker/invocations`, { method: 'POST', body: '{}' });
+      assert.deepEqual(await inv.json(), { ok: true, id: null, tag: QueueUrl });
+
+      const { url: gateway } = (await (await fetch(`${t.url}/gust/v1/http`)).json()) as { url: string };
+      assert.equal((await fetch(`${gateway}/hello/sam`)).status, 200);
+      assert.ok(await waitFor(() => readRecords(record).some((x) => x.event.pathParameters?.name === 'sam')));
+
+      await sqs(t.url, 'SendMessage', { QueueUrl, MessageBody: 'sam-job' });
+      assert.ok(await waitFor(() => readRecords(record).some((x) => x.event.Records?.[0]?.body === 'sam-job')));
+
+      const sched = (await (await fetch(`${t.url}/gust/v1/schedules/Nightly`)).json()) as { expression: string };
+      assert.equal(sched.expression, 'cron(0 3 * * ? *)');
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('says which part of a template Gust cannot run', async () => {
+    const t = await startTestGust();
+    try {
+      const dir = fs.mkdtempSync(path.join(t.home, 'sam-bad-'));
+      fs.mkdirSync(path.join(dir, 'src'));
+      fs.writeFileSync(
+        path.join(dir, 'template.yaml'),
+        'Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n' +
+          '    Properties:\n      CodeUri: src/\n      Runtime: nodejs20.x\n      Events:\n' +
+          '        Up:\n          Type: S3\n          Properties: { Bucket: !Ref B }\n',
+      );
+      const r = await gustIn(dir, t.url, 'apply');
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /template\.yaml \(SAM template\): F\.Events\.Up: event type S3 is not supported/);
+    } finally {
+      await t.stop();
+    }
   });
 });
