@@ -132,24 +132,38 @@ program
 
 program
   .command('invoke')
-  .description('invoke a function synchronously and print its result')
+  .description('invoke a function and print its result (or, with --async, queue the event)')
   .argument('<name>', 'function name')
   .option('-p, --payload <json>', 'event JSON', '{}')
   .option('-f, --payload-file <file>', 'read the event from a file (- for stdin)')
   .option('-q, --qualifier <q>', 'version or alias')
   .option('--tail', 'print the last 4 KB of the invocation log to stderr')
-  .action(async (name: string, o: { payload: string; payloadFile?: string; qualifier?: string; tail?: boolean }) => {
-    const payload = o.payloadFile ? fs.readFileSync(o.payloadFile === '-' ? 0 : o.payloadFile) : Buffer.from(o.payload);
-    const q = o.qualifier ? `?Qualifier=${enc(o.qualifier)}` : '';
-    const res = await client().request('POST', `/2015-03-31/functions/${enc(name)}/invocations${q}`, payload, {
-      'x-amz-log-type': o.tail ? 'Tail' : 'None',
-    });
-    const body = await res.text();
-    const log = res.headers.get('x-amz-log-result');
-    if (log) process.stderr.write(Buffer.from(log, 'base64').toString('utf8'));
-    process.stdout.write(body + '\n');
-    if (res.headers.get('x-amz-function-error')) process.exitCode = 1;
-  });
+  .option('--async', 'asynchronous invocation (InvocationType Event): prints the request id')
+  .action(
+    async (
+      name: string,
+      o: { payload: string; payloadFile?: string; qualifier?: string; tail?: boolean; async?: boolean },
+    ) => {
+      if (o.async && o.tail) throw new UsageError('--tail needs a synchronous invocation');
+      const payload = o.payloadFile
+        ? fs.readFileSync(o.payloadFile === '-' ? 0 : o.payloadFile)
+        : Buffer.from(o.payload);
+      const q = o.qualifier ? `?Qualifier=${enc(o.qualifier)}` : '';
+      const res = await client().request('POST', `/2015-03-31/functions/${enc(name)}/invocations${q}`, payload, {
+        'x-amz-log-type': o.tail ? 'Tail' : 'None',
+        ...(o.async ? { 'x-amz-invocation-type': 'Event' } : {}),
+      });
+      const body = await res.text();
+      if (o.async) {
+        process.stdout.write(`queued ${res.headers.get('x-amzn-requestid') ?? ''}\n`);
+        return;
+      }
+      const log = res.headers.get('x-amz-log-result');
+      if (log) process.stderr.write(Buffer.from(log, 'base64').toString('utf8'));
+      process.stdout.write(body + '\n');
+      if (res.headers.get('x-amz-function-error')) process.exitCode = 1;
+    },
+  );
 
 program
   .command('logs')

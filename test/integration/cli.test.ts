@@ -62,6 +62,17 @@ describe('gust CLI', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--until: cannot parse yesterday-ish/);
 
+    const queued = await gust(t.url, 'invoke', 'cli-fn', '--async', '--payload', '{"k":"async"}');
+    assert.equal(queued.code, 0, queued.stderr);
+    const id = /^queued ([0-9a-f-]{36})$/m.exec(queued.stdout)?.[1];
+    assert.ok(id, queued.stdout);
+    let ran = '';
+    for (let i = 0; i < 50 && !ran.includes('END RequestId'); i++) {
+      ran = (await gust(t.url, 'logs', 'cli-fn', '--request-id', id)).stdout;
+      if (!ran.includes('END RequestId')) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(ran, new RegExp(`END RequestId: ${id}`), 'the queued event ran');
+
     const redeploy = await gust(
       t.url,
       'deploy',
