@@ -187,6 +187,34 @@ export class MemoryCgroup {
     }
   }
 
+  /**
+   * SIGKILL every process still in the cgroup (those that left the runtime's process group with
+   * setsid included). A few passes, for processes forked while the first pass ran.
+   */
+  killAll(): void {
+    for (let pass = 0; pass < 3; pass++) {
+      let pids: number[];
+      try {
+        pids = fs
+          .readFileSync(this.procsFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map(Number)
+          .filter((p) => Number.isInteger(p) && p > 0 && p !== process.pid);
+      } catch {
+        return; // no cgroup (any more)
+      }
+      if (!pids.length) return;
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+  }
+
   /** Remove the cgroup (retries briefly while the kernel finishes reaping its processes). */
   async destroy(): Promise<void> {
     this.closePeak();

@@ -13,11 +13,14 @@ import { MemoryCgroup, type CgroupSupport } from './cgroup.ts';
 import { launchSpec } from './launch.ts';
 import { LineSplitter } from './line-splitter.ts';
 import {
+  ACCEPTED_VERDICT,
   deliverNext,
   MAX_RESPONSE_BYTES,
+  rejectState,
   startRuntimeApi,
   type NextEvent,
   type RuntimeApiServer,
+  type Verdict,
 } from './runtime-api.ts';
 
 /** Lambda's limit on the INIT phase of an on-demand environment. */
@@ -71,8 +74,12 @@ export class InitError extends Error {
 
 interface Inflight {
   req: InvocationRequest;
+  /** performance.now() when the invocation was handed to this environment. */
+  startedAt: number;
+  /** Lambda-Runtime-Deadline-Ms: the timeout runs from the start, delivered or not. */
+  deadlineMs: number;
   deliveredAt?: number;
-  timer?: NodeJS.Timeout;
+  timer: NodeJS.Timeout;
   resolve: (o: InvocationOutcome) => void;
 }
 
@@ -80,6 +87,33 @@ export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'dead';
 
 const errorBody = (errorType: string, errorMessage: string): Buffer =>
   Buffer.from(JSON.stringify({ errorType, errorMessage }));
+
+/** An error type the runtime named (header or body): printable ASCII, no spaces, at most 256 chars. */
+const ERROR_TYPE_RE = /^[\x21-\x7e]{1,256}$/;
+const validErrorType = (t: unknown): string | undefined =>
+  typeof t === 'string' && ERROR_TYPE_RE.test(t) ? t : undefined;
+
+/**
+ * The error type of a runtime-reported error: the Lambda-Runtime-Function-Error-Type header, else
+ * the body's errorType, else Runtime.Unknown (as Lambda does for a missing or malformed type).
+ */
+export function runtimeErrorType(header: string | undefined, body: Buffer): string {
+  const h = validErrorType(header);
+  if (h) return h;
+  try {
+    const o = JSON.parse(body.toString('utf8')) as unknown;
+    if (o && typeof o === 'object') {
+      const t = validErrorType((o as { errorType?: unknown }).errorType);
+      if (t) return t;
+    }
+  } catch {
+    /* not JSON */
+  }
+  return 'Runtime.Unknown';
+}
+
+const live = (res: http.ServerResponse): boolean =>
+  !res.destroyed && !res.writableEnded && res.socket !== null && !res.socket.destroyed;
 
 export class Environment {
   readonly id: string;
@@ -95,6 +129,12 @@ export class Environment {
   private tmpDir: string;
   private parkedNext?: http.ServerResponse;
   private inflight?: Inflight;
+  /** The request id last handed to the runtime (AWS's "current invoke id"), until it asks for the next. */
+  private currentRequestId?: string;
+  /** The runtime has posted a response or error for currentRequestId. */
+  private responded = false;
+  /** The runtime posted /init/error (accepted): the environment is being torn down. */
+  private initFailed = false;
   /** Request id that log lines are attributed to (the current or last invocation, or the cold-start trigger). */
   private logRequestId: string | null = null;
   private startedAt = 0;
@@ -139,6 +179,8 @@ export class Environment {
     fs.mkdirSync(this.tmpDir, { recursive: true });
     this.api = await startRuntimeApi({
       next: (res) => this.onNext(res),
+      checkPost: (kind, id) => this.checkPost(kind, id),
+      checkInitError: () => this.checkInitError(),
       response: (id, body) => this.onResponse(id, body),
       responseTooLarge: (id, size) => this.onResponseTooLarge(id, size),
       error: (id, type, body) => this.onError(id, type, body),
@@ -217,29 +259,49 @@ export class Environment {
     return env;
   }
 
-  /** Run one invocation. The environment must be idle (placement guarantees it). */
+  /**
+   * Run one invocation. The environment must be idle (placement guarantees it); one that died
+   * since it was leased ends the invocation as Runtime.ExitError. The function timeout runs from
+   * here, whether or not the runtime ever asks for the event.
+   */
   invoke(req: InvocationRequest): Promise<InvocationOutcome> {
+    if (this.state === 'dead') {
+      const how = this.exitInfo ? exitDescription(this.exitInfo.code, this.exitInfo.signal) : 'environment shut down';
+      const msg = `RequestId: ${req.requestId} Error: Runtime exited with error: ${how}`;
+      this.opts.onLog(msg, req.requestId, Date.now());
+      return Promise.resolve({
+        status: 'error',
+        reason: 'crash',
+        errorType: 'Runtime.ExitError',
+        payload: errorBody('Runtime.ExitError', msg),
+        durationMs: 0,
+        maxMemoryUsedMb: 0,
+      });
+    }
     if (this.state !== 'idle') throw new Error(`environment ${this.id} is ${this.state}, not idle`);
     this.state = 'busy';
     this.invocations++;
     this.logRequestId = req.requestId;
+    const timeoutMs = this.fn.timeout * 1000;
     return new Promise<InvocationOutcome>((resolve) => {
-      this.inflight = { req, resolve };
+      this.inflight = {
+        req,
+        resolve,
+        startedAt: performance.now(),
+        deadlineMs: Date.now() + timeoutMs,
+        timer: setTimeout(() => this.onTimeout(), timeoutMs),
+      };
       const parked = this.parkedNext;
-      if (parked) {
-        this.parkedNext = undefined;
-        this.deliver(parked);
-      }
+      this.parkedNext = undefined;
+      if (parked && live(parked)) this.deliver(parked);
     });
   }
 
   private deliver(res: http.ServerResponse): void {
     const inf = this.inflight!;
-    const now = Date.now();
-    const timeoutMs = this.fn.timeout * 1000;
     const ev: NextEvent = {
       requestId: inf.req.requestId,
-      deadlineMs: now + timeoutMs,
+      deadlineMs: inf.deadlineMs,
       functionArn: inf.req.invokedFunctionArn,
       traceId: inf.req.traceId,
       clientContext: inf.req.clientContext,
@@ -247,14 +309,36 @@ export class Environment {
       payload: inf.req.payload,
     };
     inf.deliveredAt = performance.now();
-    inf.timer = setTimeout(() => this.onTimeout(), timeoutMs);
+    this.currentRequestId = inf.req.requestId;
+    this.responded = false;
     deliverNext(res, ev);
+  }
+
+  /** Park a next request until an invocation arrives (forgotten if the runtime hangs up). */
+  private park(res: http.ServerResponse): void {
+    this.parkedNext = res;
+    res.once('close', () => {
+      if (this.parkedNext === res) this.parkedNext = undefined;
+    });
+  }
+
+  /** AWS's runtime state names, for InvalidStateTransition messages. */
+  private runtimeState(): string {
+    if (this.initFailed) return 'InitError';
+    if (this.state === 'starting') return 'Started';
+    if (this.responded) return 'RuntimeResponseSentState';
+    return 'Ready';
   }
 
   private onNext(res: http.ServerResponse): void {
     if (this.state === 'dead') {
       res.destroy();
       return;
+    }
+    if (this.initFailed) return rejectState(res, 'InitError', 'Ready');
+    if (this.parkedNext && live(this.parkedNext)) {
+      // One long poll at a time: a runtime polling twice concurrently gets the second one refused.
+      return rejectState(res, 'Ready', 'Ready', 'another /runtime/invocation/next request is already waiting');
     }
     if (this.state === 'starting') {
       this.initDurationMs = performance.now() - this.startedAt;
@@ -267,11 +351,15 @@ export class Environment {
         s.resolve();
       }
     }
-    if (this.inflight && this.inflight.deliveredAt === undefined) this.deliver(res);
-    else {
-      this.parkedNext?.destroy();
-      this.parkedNext = res;
+    if (this.inflight && this.inflight.deliveredAt === undefined) return this.deliver(res);
+    if (!this.inflight) {
+      // Done with the previous event: its request id is no longer current.
+      this.currentRequestId = undefined;
+      this.responded = false;
     }
+    // With an invocation delivered and unanswered, this waits too (as in Lambda): the invocation
+    // still ends with its response, or at its timeout.
+    this.park(res);
   }
 
   private finish(outcome: OutcomeBody, fatal: boolean): void {
@@ -279,7 +367,7 @@ export class Environment {
     if (!inf) return;
     this.inflight = undefined;
     if (inf.timer) clearTimeout(inf.timer);
-    const durationMs = inf.deliveredAt !== undefined ? performance.now() - inf.deliveredAt : 0;
+    const durationMs = performance.now() - (inf.deliveredAt ?? inf.startedAt);
     const maxMemoryUsedMb = this.maxMemoryUsedMb();
     this.lastUsed = Date.now();
     if (fatal) this.kill();
@@ -287,22 +375,35 @@ export class Environment {
     inf.resolve({ ...outcome, durationMs, maxMemoryUsedMb });
   }
 
-  private matches(requestId: string): boolean {
-    return (
-      this.inflight !== undefined &&
-      this.inflight.deliveredAt !== undefined &&
-      this.inflight.req.requestId === requestId
-    );
+  /**
+   * May the runtime post a response/error for this request id now? AWS's order: an id that is not
+   * the current invocation's is 400 InvalidRequestID; a second answer for it is 403.
+   */
+  private checkPost(kind: 'response' | 'error', requestId: string): Verdict {
+    if (this.state === 'dead' || requestId !== this.currentRequestId) return { kind: 'invalid-id' };
+    const inf = this.inflight;
+    if (this.responded || !inf || inf.req.requestId !== requestId || inf.deliveredAt === undefined) {
+      return {
+        kind: 'invalid-state',
+        from: this.runtimeState(),
+        to: kind === 'response' ? 'InvocationResponse' : 'InvocationErrorResponse',
+      };
+    }
+    return ACCEPTED_VERDICT;
   }
 
-  private onResponse(requestId: string, body: Buffer): boolean {
-    if (!this.matches(requestId)) return false;
+  private onResponse(requestId: string, body: Buffer): Verdict {
+    const v = this.checkPost('response', requestId);
+    if (v.kind !== 'accepted') return v;
+    this.responded = true;
     this.finish({ status: 'success', payload: body }, false);
-    return true;
+    return v;
   }
 
-  private onResponseTooLarge(requestId: string, _size: number): boolean {
-    if (!this.matches(requestId)) return false;
+  private onResponseTooLarge(requestId: string, _size: number): Verdict {
+    const v = this.checkPost('response', requestId);
+    if (v.kind !== 'accepted') return v;
+    this.responded = true;
     const msg = `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
     this.finish(
       {
@@ -313,27 +414,32 @@ export class Environment {
       },
       false,
     );
-    return true;
+    return v;
   }
 
-  private onError(requestId: string, errorType: string | undefined, body: Buffer): boolean {
-    if (!this.matches(requestId)) return false;
-    let type = errorType;
-    if (!type) {
-      try {
-        type = (JSON.parse(body.toString('utf8')) as { errorType?: string }).errorType;
-      } catch {
-        /* not JSON */
-      }
-    }
-    this.finish({ status: 'error', reason: 'function', errorType: type ?? 'Unhandled', payload: body }, false);
-    return true;
+  /** The error body goes back to the caller as the runtime sent it (as Lambda does). */
+  private onError(requestId: string, errorType: string | undefined, body: Buffer): Verdict {
+    const v = this.checkPost('error', requestId);
+    if (v.kind !== 'accepted') return v;
+    this.responded = true;
+    const type = runtimeErrorType(errorType, body);
+    this.finish({ status: 'error', reason: 'function', errorType: type, payload: body }, false);
+    return v;
   }
 
-  private onInitError(errorType: string | undefined, body: Buffer): void {
-    if (this.state !== 'starting') return;
+  private checkInitError(): Verdict {
+    if (this.state === 'starting' && this.initSettle && !this.initFailed) return ACCEPTED_VERDICT;
+    return { kind: 'invalid-state', from: this.runtimeState(), to: 'InitError' };
+  }
+
+  /** Accepted init errors end INIT once the runtime has been answered (then it is killed). */
+  private onInitError(errorType: string | undefined, body: Buffer): Verdict {
+    const v = this.checkInitError();
+    if (v.kind !== 'accepted') return v;
+    this.initFailed = true;
     const elapsed = performance.now() - this.startedAt;
-    this.failInit(new InitError(errorType ?? 'Runtime.Unknown', body, 'init', elapsed));
+    const e = new InitError(runtimeErrorType(errorType, body), body, 'init', elapsed);
+    return { kind: 'accepted', after: () => this.failInit(e) };
   }
 
   private failInit(e: InitError): void {
@@ -373,7 +479,10 @@ export class Environment {
     const wasDead = this.state === 'dead';
     this.state = 'dead';
     const oom = (this.cgroup?.oomKills() ?? 0) > 0;
-    const how = spawnError ? spawnError : signal ? `signal: ${signalName(signal)}` : `exit status ${code}`;
+    // Whatever the runtime left behind (background children, its own process group or, with a
+    // cgroup, processes that escaped the group with setsid) dies with it.
+    this.killLeftovers();
+    const how = spawnError ? spawnError : exitDescription(code, signal);
     const errorType = oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
     const reason: FailureReason = oom ? 'oom' : 'crash';
     if (this.initSettle) {
@@ -418,6 +527,19 @@ export class Environment {
     } catch {
       return 0;
     }
+  }
+
+  /** SIGKILL what remains of a runtime whose leader has exited (right at its exit, so no pid reuse). */
+  private killLeftovers(): void {
+    const pid = this.proc?.pid;
+    if (pid) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* no process left in the group */
+      }
+    }
+    this.cgroup?.killAll();
   }
 
   /** Kill the process group immediately. */
@@ -484,6 +606,10 @@ export class Environment {
     this.cgroupRemoved = this.cgroup?.destroy();
     fs.rmSync(path.dirname(this.tmpDir), { recursive: true, force: true });
   }
+}
+
+function exitDescription(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal: ${signalName(signal)}` : `exit status ${code}`;
 }
 
 function signalName(sig: NodeJS.Signals): string {
