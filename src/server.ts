@@ -19,6 +19,7 @@ import { createServices, type GustService, type ServiceContext } from './service
 import { AwsDispatcher } from './api/aws-dispatch.ts';
 import { FunctionSettingsService } from './control/function-settings.ts';
 import { Placement } from './placement/manager.ts';
+import { closeServerPromptly } from './api/close-server.ts';
 import { detectCgroups, removeCgroupRoot, type CgroupSupport } from './sandbox/cgroup.ts';
 import { openSqliteStore } from './store/sqlite/index.ts';
 import type { Store } from './store/types.ts';
@@ -231,7 +232,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     (stopping ??= (async () => {
       clearInterval(retention);
       // Stop accepting requests, let invocations in flight finish, then retire every environment.
-      const closed = app.close();
+      const closed = closeServerPromptly(app.server, () => app.close());
       for (const svc of [...services].reverse()) await svc.stop?.();
       await asyncQueue.stop();
       await invoker.drain();

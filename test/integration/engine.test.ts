@@ -304,7 +304,9 @@ describe('execution engine: lifecycle', () => {
     }
   });
 
-  it('finishes invocations in flight on graceful shutdown', async () => {
+  // The timeout guards against stop() waiting out the keep-alive timeout (72 s) of the connection
+  // that was busy when it began.
+  it('finishes invocations in flight on graceful shutdown', { timeout: 30_000 }, async () => {
     const t = await startTestGust();
     await deployFixture(t, 'graceful', 'node/basic', 'nodejs20.x', 'index.handler', { Timeout: 5 });
     await invoke(t, 'graceful', {});

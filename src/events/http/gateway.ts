@@ -26,6 +26,7 @@
  * - Function missing, other rejected invocations: 500 {"message":"Internal Server Error"}.
  *   Server shutting down: 503 {"message":"Service Unavailable"}.
  */
+import { closeServerPromptly } from '../../api/close-server.ts';
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -133,10 +134,7 @@ export class Gateway {
     this.stopping = true;
     const server = this.server;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await closeServerPromptly(server, () => new Promise<void>((resolve) => server.close(() => resolve())));
   }
 
   get port(): number {
