@@ -239,7 +239,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
       telemetry.stop();
       await placement.shutdown();
       await closed;
-      logs.flush();
+      logs.flush(true);
       await tracer?.shutdown();
       store.close();
       await removeCgroupRoot(cgroups);
