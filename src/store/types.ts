@@ -75,15 +75,18 @@ export interface LogStore {
   deleteOlderThan(ts: number): number;
 }
 
+export interface MeteringQuery {
+  functionName?: string;
+  /** An async event's attempts share its request id. */
+  requestId?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
 export interface MeteringStore {
   record(rec: MeteringRecord): void;
-  list(q: {
-    functionName?: string;
-    requestId?: string;
-    since?: number;
-    until?: number;
-    limit?: number;
-  }): MeteringRecord[];
+  list(q: MeteringQuery): MeteringRecord[];
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
   InvocationLedger,
   LogQuery,
   LogStore,
+  MeteringQuery,
   MeteringStore,
   Store,
 } from '../types.ts';
@@ -411,13 +412,7 @@ class SqliteMeteringStore implements MeteringStore {
       m.architecture ?? null,
     );
   }
-  list(q: {
-    functionName?: string;
-    requestId?: string;
-    since?: number;
-    until?: number;
-    limit?: number;
-  }): MeteringRecord[] {
+  list(q: MeteringQuery): MeteringRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
     add(where, args, 'function_name = ?', q.functionName);
