@@ -168,6 +168,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     throttleBaseMs: config.asyncThrottleBaseMs,
     pollMs: config.asyncPollMs,
     log: logger ? (m) => console.log(`gust: ${m}`) : undefined,
+    onEvent: (fn, e) => telemetry.metrics.asyncEvent(fn, e),
   });
 
   let url = '';

@@ -34,7 +34,11 @@ export interface AsyncQueueOptions {
   throttleBaseMs: number;
   pollMs: number;
   log?: (msg: string) => void;
+  /** Counts for metrics (AWS's AsyncEventsReceived, AsyncEventsDropped, DeadLetterErrors, DestinationDeliveryFailures). */
+  onEvent?: (functionName: string, event: AsyncEventMetric) => void;
 }
+
+export type AsyncEventMetric = 'received' | 'dropped' | 'dead_letter_error' | 'destination_delivery_failure';
 
 type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
 
@@ -68,6 +72,7 @@ export class AsyncQueue {
       nextAttemptAt: now,
       lastError: null,
     });
+    this.o.onEvent?.(functionName, 'received');
     this.wake();
     return id;
   }
@@ -200,6 +205,7 @@ export class AsyncQueue {
   ): Promise<void> {
     // The function's dead-letter queue (DeadLetterConfig) gets the event itself, besides any
     // OnFailure destination; with neither, the event stays in Gust's dead-letter store.
+    this.o.onEvent?.(ev.functionName, 'dropped');
     const toDlq = await this.sendToDeadLetterQueue(rec, ev, condition, result);
     if (cfg.onFailure) {
       await this.finish(rec, ev, cfg, condition, result);
@@ -254,6 +260,7 @@ export class AsyncQueue {
       });
       return true;
     } catch (e) {
+      this.o.onEvent?.(ev.functionName, 'dead_letter_error');
       this.o.log?.(
         `async queue: event ${ev.id} could not be sent to the dead-letter queue ${arn}: ${(e as Error).message}`,
       );
@@ -278,11 +285,24 @@ export class AsyncQueue {
     if (destination && deliver) {
       // Queue/topic destination: deliver first (durable there), then complete. At least once.
       const record = this.invocationRecord(rec, ev, condition, result);
-      await deliver(destination, {
-        body: JSON.stringify(record),
-        groupId: messageGroupOf(this.o.registry.arn(rec.name, ev.qualifier ?? '$LATEST')),
-        deduplicationId: `${ev.id}-${condition}`,
-      });
+      try {
+        await deliver(destination, {
+          body: JSON.stringify(record),
+          groupId: messageGroupOf(this.o.registry.arn(rec.name, ev.qualifier ?? '$LATEST')),
+          deduplicationId: `${ev.id}-${condition}`,
+        });
+      } catch (e) {
+        // A service shutting down: the event is tried again later (at least once).
+        if (isGustError(e) && e.code === 'GUST_SERVICE_STOPPING') throw e;
+        // The queue or topic is gone: as on AWS the record is not delivered (DestinationDeliveryFailures),
+        // and the function is not run again. A failed event is kept in Gust's dead-letter store.
+        this.o.onEvent?.(ev.functionName, 'destination_delivery_failure');
+        this.o.log?.(`async queue: event ${ev.id}: destination ${destination} failed: ${(e as Error).message}`);
+        if (condition !== 'Success') {
+          this.deadLetter(ev, condition, `destination ${destination} failed: ${(e as Error).message}`);
+          return;
+        }
+      }
     } else if (destination) {
       const record = this.invocationRecord(rec, ev, condition, result);
       const target = parseFunctionRef(destination);

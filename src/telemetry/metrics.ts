@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MeteringRecord } from '../control/model.ts';
+import type { AsyncEventMetric } from '../invoke/async-queue.ts';
 
 export interface MetricsSources {
   functionNames(): string[];
@@ -40,6 +41,7 @@ export class Metrics {
   private gbSeconds;
   private duration;
   private init;
+  private asyncEvents;
   private children = new Map<string, Children>();
 
   constructor(src: MetricsSources) {
@@ -90,6 +92,15 @@ export class Metrics {
       registers,
     });
 
+    this.asyncEvents = new Counter({
+      name: 'gust_async_events_total',
+      help:
+        'Asynchronous events by what happened: received (accepted), dropped (failed for good: retries ' +
+        'exhausted or too old; sent on to a dead-letter queue or OnFailure destination if configured), ' +
+        'dead_letter_error (the dead-letter queue could not take it), destination_delivery_failure',
+      labelNames: ['function', 'event'],
+      registers,
+    });
     new Gauge({
       name: 'gust_concurrent_executions',
       help: 'Busy execution environments of the function',
@@ -230,6 +241,11 @@ export class Metrics {
       const type = (m.errorType ?? m.outcome).slice(0, MAX_ERROR_TYPE);
       this.errors.inc({ function: m.functionName, version: m.version, error_type: type });
     }
+  }
+
+  /** An asynchronous event's fate (the async queue's hook). */
+  asyncEvent(functionName: string, event: AsyncEventMetric): void {
+    this.asyncEvents.inc({ function: functionName, event });
   }
 
   contentType(): string {

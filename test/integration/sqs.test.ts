@@ -979,6 +979,65 @@ describe('SQS as an async invocation destination', () => {
   });
 });
 
+describe('async destinations that do not exist', () => {
+  it('do not run the function again; a failed event is kept; both are counted in /metrics', async () => {
+    const t = await startTestGust({ asyncRetryBaseMs: 50, asyncPollMs: 20 });
+    try {
+      const file = `${t.home}/gone.jsonl`;
+      await deployFixture(t, 'gone-dest', 'node/recorder', 'nodejs20.x', 'index.handler', {
+        Environment: { Variables: { RECORD_FILE: file } },
+      });
+      await t.lambda.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: 'gone-dest',
+          MaximumRetryAttempts: 0,
+          DestinationConfig: {
+            OnSuccess: { Destination: arnOf('never-made-ok') },
+            OnFailure: { Destination: arnOf('never-made-fail') },
+          },
+        }),
+      );
+      for (const p of ['{"id":"ok"}', '{"id":"bad","fail":true}']) {
+        await t.lambda.send(
+          new InvokeCommand({ FunctionName: 'gone-dest', InvocationType: 'Event', Payload: Buffer.from(p) }),
+        );
+      }
+      const kept = async (): Promise<{ id: string; payload: { id: string } }[]> =>
+        (
+          (await (await fetch(`${t.url}/gust/v1/dead-letters?function=gone-dest`)).json()) as {
+            records: { id: string; payload: { id: string } }[];
+          }
+        ).records;
+      for (let i = 0; i < 100 && (await kept()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(
+        (await kept()).map((r) => r.payload.id),
+        ['bad'],
+        'the failed event is not lost',
+      );
+      await new Promise((r) => setTimeout(r, 300)); // retries, if any, would have happened by now
+      assert.deepEqual(
+        readRecords(file)
+          .map((x) => x.event.id)
+          .sort(),
+        ['bad', 'ok'],
+        'each ran once: a missing destination does not re-run the function',
+      );
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      const count = (event: string): number =>
+        Number(
+          new RegExp(`^gust_async_events_total\\{function="gone-dest",event="${event}"\\} (\\d+)`, 'm').exec(
+            metrics,
+          )?.[1] ?? 0,
+        );
+      assert.equal(count('received'), 2);
+      assert.equal(count('dropped'), 1);
+      assert.equal(count('destination_delivery_failure'), 2);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe('SQS as a function dead-letter queue (DeadLetterConfig)', () => {
   it('receives failed async events with RequestID, ErrorCode and ErrorMessage; config round-trips', async () => {
     const t = await startTestGust({ asyncRetryBaseMs: 50, asyncPollMs: 20 });
@@ -1061,6 +1120,8 @@ describe('SQS as a function dead-letter queue (DeadLetterConfig)', () => {
         if (!ok) await new Promise((r) => setTimeout(r, 100));
       }
       assert.ok(ok, 'not lost');
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      assert.match(metrics, /^gust_async_events_total\{function="dlq-missing",event="dead_letter_error"\} 1$/m);
     } finally {
       await t.stop();
     }
