@@ -45,6 +45,27 @@ export interface GustConfig {
   snsDeliveryConcurrency: number;
 }
 
+/** A setting that cannot be used: the message names it and says what it expects. */
+export class ConfigError extends Error {}
+
+/** Integer settings: [environment variable, GustConfig key, minimum, maximum]. */
+const INTEGER_SETTINGS: [string, keyof GustConfig, number, number][] = [
+  ['GUST_PORT', 'port', 0, 65535],
+  ['GUST_GATEWAY_PORT', 'gatewayPort', 0, 65535],
+  ['GUST_KEEP_ALIVE_MS', 'keepAliveMs', 0, 7 * 86_400_000],
+  ['GUST_ACCOUNT_CONCURRENCY', 'accountConcurrency', 1, 100_000],
+  ['GUST_LOG_RETENTION_DAYS', 'logRetentionDays', 0, 36_500],
+  ['GUST_METERING_RETENTION_DAYS', 'meteringRetentionDays', 0, 36_500],
+  ['GUST_TELEMETRY_INTERVAL_MS', 'telemetryIntervalMs', 100, 86_400_000],
+  ['GUST_ASYNC_RETRY_BASE_MS', 'asyncRetryBaseMs', 1, 3_600_000],
+  ['GUST_ASYNC_THROTTLE_BASE_MS', 'asyncThrottleBaseMs', 1, 3_600_000],
+  ['GUST_ASYNC_POLL_MS', 'asyncPollMs', 1, 60_000],
+  ['GUST_SNS_POLL_MS', 'snsPollMs', 1, 60_000],
+  ['GUST_SNS_RETRY_UNIT_MS', 'snsRetryUnitMs', 1, 60_000],
+  ['GUST_SNS_HTTP_TIMEOUT_MS', 'snsHttpTimeoutMs', 1, 900_000],
+  ['GUST_SNS_CONCURRENCY', 'snsDeliveryConcurrency', 1, 10_000],
+];
+
 export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.ProcessEnv = process.env): GustConfig {
   const num = (v: string | undefined, d: number): number => (v !== undefined && v !== '' ? Number(v) : d);
   const base: GustConfig = {
@@ -75,5 +96,12 @@ export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.Proc
   const cfg = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   cfg.home = path.resolve(cfg.home);
   if (cfg.gatewayPort < 0) cfg.gatewayPort = cfg.port === 0 ? 0 : 9001;
+  for (const [name, key, min, max] of INTEGER_SETTINGS) {
+    const v = cfg[key] as unknown;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      const given = key in overrides && overrides[key] !== undefined ? String(overrides[key]) : env[name];
+      throw new ConfigError(`${name}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(given)}`);
+    }
+  }
   return cfg;
 }

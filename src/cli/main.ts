@@ -8,6 +8,7 @@ import { VERSION } from '../version.ts';
 import { ApiError, ConnectionError, GustClient } from './client.ts';
 import { registerCostCommand } from './cost.ts';
 import { deployFunction, DeployUsageError } from './deploy-function.ts';
+import { ConfigError } from '../config.ts';
 import { registerApplyCommand } from './apply.ts';
 import { ManifestError } from './manifest.ts';
 
@@ -280,7 +281,12 @@ program.parseAsync(process.argv).catch((e: unknown) => {
     console.error(`error: ${e.type}: ${e.message}`);
     process.exit(1);
   }
-  if (e instanceof UsageError || e instanceof DeployUsageError || e instanceof ManifestError) {
+  if (
+    e instanceof UsageError ||
+    e instanceof DeployUsageError ||
+    e instanceof ManifestError ||
+    e instanceof ConfigError
+  ) {
     console.error(`error: ${e.message}`);
     process.exit(2);
   }

@@ -1,6 +1,6 @@
 /** The `gust` CLI against a real server: deploy, invoke, ls, logs, rm, and its errors/exit codes. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIXTURES, startTestGust, type TestGust } from '../helpers/gust.ts';
@@ -146,5 +146,12 @@ describe('gust CLI', () => {
     const usage = await gust(t.url, 'invoke');
     assert.notEqual(usage.code, 0);
     assert.match(usage.stderr, /missing required argument/);
+    const badEnv = spawnSync(process.execPath, [BIN, 'serve'], {
+      env: { ...process.env, GUST_PORT: 'abc', GUST_HOME: path.join(t.home, 'never') },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(badEnv.status, 2);
+    assert.match(badEnv.stderr, /^error: GUST_PORT: expected a whole number from 0 to 65535, got "abc"$/m);
   });
 });
