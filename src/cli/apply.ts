@@ -10,7 +10,7 @@ import path from 'node:path';
 import { zipDirectory } from '../control/zip-dir.ts';
 import { ApiError, type GustClient } from './client.ts';
 import { deployFunction, type DeployedFunction } from './deploy-function.ts';
-import { loadManifest, type EnvValue, type FunctionSpec, type Manifest } from './manifest.ts';
+import { loadManifest, ManifestError, type EnvValue, type FunctionSpec, type Manifest } from './manifest.ts';
 
 const enc = encodeURIComponent;
 
@@ -270,8 +270,20 @@ async function applySubscription(
   say(`function ${fn.FunctionName}: topic ${spec.topic}`);
 }
 
-export async function applyManifest(c: GustClient, file: string, say: (s: string) => void): Promise<void> {
-  const { manifest, baseDir } = loadManifest(file, (w) => say(`skipped: ${w}`));
+export async function applyManifest(
+  c: GustClient,
+  file: string,
+  say: (s: string) => void,
+  parameters: Record<string, string> = {},
+): Promise<void> {
+  // ARNs in a SAM template (!Sub, AWS::Region, Queue.Arn) are those of this server.
+  const where = await c.json<{ region?: string; accountId?: string }>('GET', '/gust/v1/health');
+  const { manifest, baseDir } = loadManifest(file, (w) => say(`skipped: ${w}`), {
+    parameters,
+    ...(where.region ? { region: where.region } : {}),
+    ...(where.accountId ? { accountId: where.accountId } : {}),
+    stackName: path.basename(path.dirname(path.resolve(file))),
+  });
   const queues = await applyQueues(c, manifest, say);
   const topics = await applyTopics(c, manifest, say);
   for (const [name, spec] of Object.entries(manifest.functions ?? {})) {
@@ -286,9 +298,16 @@ export function registerApplyCommand(program: Command, client: () => GustClient)
       'create or update functions, routes, schedules, queues, topics and mappings from a gust.yaml or an AWS SAM template',
     )
     .option('-f, --file <file>', 'manifest file (default: gust.yaml, else template.yaml / template.yml)')
-    .action(async (o: { file?: string }) => {
+    .option('--parameter-overrides <Key=Value...>', 'SAM template parameter values')
+    .action(async (o: { file?: string; parameterOverrides?: string[] }) => {
       const file =
         o.file ?? ['gust.yaml', 'template.yaml', 'template.yml'].find((f) => fs.existsSync(f)) ?? 'gust.yaml';
-      await applyManifest(client(), file, (s) => console.log(s));
+      const parameters: Record<string, string> = {};
+      for (const kv of o.parameterOverrides ?? []) {
+        const i = kv.indexOf('=');
+        if (i < 1) throw new ManifestError(`--parameter-overrides expects Key=Value, got ${kv}`);
+        parameters[kv.slice(0, i)] = kv.slice(i + 1);
+      }
+      await applyManifest(client(), file, (s) => console.log(s), parameters);
     });
 }

@@ -26,7 +26,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { isSamTemplate, parseTemplateYaml, samToManifest, SamError } from './sam.ts';
+import { isSamTemplate, parseTemplateYaml, samToManifest, SamError, type SamContext } from './sam.ts';
 
 const httpEvent = z.strictObject({ http: z.string().min(1) });
 const scheduleEvent = z.strictObject({
@@ -125,11 +125,13 @@ export class ManifestError extends Error {}
 export function loadManifest(
   file: string,
   warn: (msg: string) => void = () => {},
+  sam: Partial<SamContext> = {},
 ): { manifest: Manifest; baseDir: string } {
   let raw: unknown;
   try {
     raw = parseTemplateYaml(fs.readFileSync(file, 'utf8'));
-    if (isSamTemplate(raw)) raw = samToManifest(raw, warn);
+    if (isSamTemplate(raw)) raw = samToManifest(raw, warn, sam);
+    else if (Object.keys(sam.parameters ?? {}).length) throw new SamError('--parameter-overrides is for SAM templates');
   } catch (e) {
     if (e instanceof SamError) throw new ManifestError(`${file} (SAM template): ${e.message}`);
     throw new ManifestError(`${file}: ${(e as Error).message}`);

@@ -7,8 +7,9 @@
  * Events of type Api, HttpApi, SQS, SNS, Schedule, ScheduleV2), AWS::SQS::Queue, AWS::SNS::Topic,
  * and Globals.Function. Other resource types (roles, policies, ...) are reported and skipped; an
  * event type Gust cannot serve is an error. Intrinsics: !Ref and !GetAtt (Arn, QueueName,
- * QueueUrl, TopicName) of the template's queues and topics, resolved by name; anything else
- * (!Sub, !Join, parameters) is reported as unsupported where it is used.
+ * QueueUrl, TopicName) of the template's queues and topics, resolved by name; Parameters (their
+ * Default, or --parameter-overrides) and pseudo parameters (AWS::Region, AWS::AccountId, ...)
+ * through !Ref and !Sub; anything else (!Join, !If, ...) is reported as unsupported where used.
  * Names: FunctionName / QueueName / TopicName when given, else the logical id (as `sam local`).
  */
 import { isMap, isScalar, isSeq, parseDocument, type Tags } from 'yaml';
@@ -64,19 +65,54 @@ interface Resource {
   Properties?: Json;
 }
 
-/** Translate a SAM template into a Gust manifest (unvalidated: loadManifest validates it). */
-export function samToManifest(raw: unknown, warn: (msg: string) => void = () => {}): Json {
-  const t = raw as Json;
-  const resources = (t.Resources ?? {}) as Record<string, Resource>;
-  if (typeof resources !== 'object') throw new SamError('Resources must be a map');
-  const globals = ((t.Globals as Json | undefined)?.Function ?? {}) as Json;
+/** Where the template is deployed, and its parameter values (sam deploy's --parameter-overrides). */
+export interface SamContext {
+  region: string;
+  accountId: string;
+  stackName: string;
+  parameters: Record<string, string>;
+}
 
-  const queueNames = new Map<string, string>();
-  const topicNames = new Map<string, string>();
-  for (const [id, r] of Object.entries(resources)) {
-    if (r?.Type === 'AWS::SQS::Queue') queueNames.set(id, str(r.Properties?.QueueName, `${id}.QueueName`) ?? id);
-    if (r?.Type === 'AWS::SNS::Topic') topicNames.set(id, str(r.Properties?.TopicName, `${id}.TopicName`) ?? id);
-  }
+const DEFAULT_CONTEXT: SamContext = {
+  region: 'us-east-1',
+  accountId: '000000000000',
+  stackName: 'gust',
+  parameters: {},
+};
+
+/** Translate a SAM template into a Gust manifest (unvalidated: loadManifest validates it). */
+export function samToManifest(
+  raw: unknown,
+  warn: (msg: string) => void = () => {},
+  context: Partial<SamContext> = {},
+): Json {
+  const ctx = { ...DEFAULT_CONTEXT, ...context };
+  const t0 = raw as Json;
+  const resources0 = (t0.Resources ?? {}) as Record<string, Resource>;
+  if (typeof resources0 !== 'object') throw new SamError('Resources must be a map');
+
+  // Names first (they may use parameters), then every value with parameters and !Sub resolved.
+  const params = parameterValues(t0, ctx);
+  const names = (type: string, prop: string): Map<string, string> => {
+    const m = new Map<string, string>();
+    for (const [id, r] of Object.entries(resources0)) {
+      if (r?.Type !== type) continue;
+      const v = substitute(r.Properties?.[prop], ctx, params, new Map(), `${id}.${prop}`);
+      m.set(id, str(v, `${id}.${prop}`) ?? id);
+    }
+    return m;
+  };
+  const queueNames = names('AWS::SQS::Queue', 'QueueName');
+  const topicNames = names('AWS::SNS::Topic', 'TopicName');
+  const arns = new Map<string, string>([
+    ...[...queueNames].map(([id, n]) => [`${id}.Arn`, `arn:aws:sqs:${ctx.region}:${ctx.accountId}:${n}`] as const),
+    ...[...queueNames].map(([id, n]) => [`${id}.QueueName`, n] as const),
+    ...[...topicNames].map(([id, n]) => [id, `arn:aws:sns:${ctx.region}:${ctx.accountId}:${n}`] as const),
+    ...[...topicNames].map(([id, n]) => [`${id}.TopicName`, n] as const),
+  ]);
+  const t = substitute(t0, ctx, params, arns, '') as Json;
+  const resources = (t.Resources ?? {}) as Record<string, Resource>;
+  const globals = ((t.Globals as Json | undefined)?.Function ?? {}) as Json;
   const ref = new Refs(queueNames, topicNames);
 
   const queues: Json = {};
@@ -194,6 +230,82 @@ function eventSpec(where: string, eid: string, e: { Type?: string; Properties?: 
         `${where}: event type ${String(e.Type)} is not supported by Gust (supported: Api, HttpApi, SQS, SNS, Schedule, ScheduleV2)`,
       );
   }
+}
+
+/** Parameter values: --parameter-overrides, else each parameter's Default. */
+function parameterValues(t: Json, ctx: SamContext): Map<string, string> {
+  const out = new Map<string, string>();
+  const declared = (t.Parameters ?? {}) as Record<string, { Default?: unknown; AllowedValues?: unknown[] } | null>;
+  for (const [name, p] of Object.entries(declared)) {
+    const v = ctx.parameters[name] ?? (p?.Default !== undefined ? String(p.Default) : undefined);
+    if (v === undefined) continue;
+    if (Array.isArray(p?.AllowedValues) && !p.AllowedValues.map(String).includes(v)) {
+      throw new SamError(`Parameters.${name}: ${JSON.stringify(v)} is not one of its AllowedValues`);
+    }
+    out.set(name, v);
+  }
+  for (const name of Object.keys(ctx.parameters)) {
+    if (!(name in declared)) throw new SamError(`parameter override ${name}: the template has no such parameter`);
+  }
+  return out;
+}
+
+const PSEUDO = (ctx: SamContext): Record<string, string> => ({
+  'AWS::Region': ctx.region,
+  'AWS::AccountId': ctx.accountId,
+  'AWS::StackName': ctx.stackName,
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+});
+
+/**
+ * Replace !Ref of parameters and pseudo parameters and !Sub everywhere; !Ref / !GetAtt of
+ * resources stay for the translator (Refs), other intrinsics stay and fail where they are used.
+ */
+function substitute(
+  v: unknown,
+  ctx: SamContext,
+  params: Map<string, string>,
+  attrs: Map<string, string>,
+  where: string,
+): unknown {
+  if (Array.isArray(v)) return v.map((x, i) => substitute(x, ctx, params, attrs, `${where}[${i}]`));
+  if (!v || typeof v !== 'object') return v;
+  const o = v as Json;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === 'Ref' && typeof o.Ref === 'string') {
+    if (params.has(o.Ref)) return params.get(o.Ref);
+    const pseudo = PSEUDO(ctx)[o.Ref];
+    if (pseudo !== undefined) return pseudo;
+    return v;
+  }
+  if (keys.length === 1 && keys[0] === 'Fn::Sub') {
+    const arg = o['Fn::Sub'];
+    const [text, vars] = Array.isArray(arg) ? [arg[0], (arg[1] ?? {}) as Json] : [arg, {} as Json];
+    if (typeof text !== 'string') throw new SamError(`${where}: !Sub needs a string`);
+    return text
+      .replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => {
+        const local = vars[name];
+        if (local !== undefined) {
+          const r = substitute(local, ctx, params, attrs, where);
+          if (typeof r === 'string' || typeof r === 'number') return String(r);
+          const res = target(r); // !Ref Topic, !GetAtt Queue.Arn
+          const v = res && attrs.get(res.kind === 'Ref' ? res.id : `${res.id}.${res.attr}`);
+          if (v !== undefined) return v;
+        }
+        const known = params.get(name) ?? PSEUDO(ctx)[name] ?? attrs.get(name);
+        if (known === undefined) {
+          throw new SamError(
+            `${where}: !Sub cannot resolve \${${name}} (parameters, pseudo parameters, Queue.Arn, Queue.QueueName, Topic and Topic.TopicName are supported)`,
+          );
+        }
+        return known;
+      })
+      .replace(/\$\{!/g, '${'); // ${!Literal} is written as ${Literal}
+  }
+  return Object.fromEntries(
+    Object.entries(o).map(([k, x]) => [k, substitute(x, ctx, params, attrs, where ? `${where}.${k}` : k)]),
+  );
 }
 
 /** Resolves !Ref / !GetAtt of the template's queues and topics. */

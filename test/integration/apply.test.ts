@@ -182,6 +182,8 @@ describe('gust apply with an AWS SAM template', () => {
         path.join(dir, 'template.yaml'),
         `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: { Type: String, Default: dev }
 Globals:
   Function:
     Runtime: nodejs20.x
@@ -189,6 +191,8 @@ Globals:
 Resources:
   Jobs:
     Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub 'jobs-\${Stage}'
   News:
     Type: AWS::SNS::Topic
   FnRole:
@@ -223,13 +227,14 @@ Resources:
             ScheduleExpression: cron(0 3 * * ? *)
 `,
       );
-      const r = await gustIn(dir, t.url, 'apply');
+      const r = await gustIn(dir, t.url, 'apply', '--parameter-overrides', 'Stage=prod');
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /skipped: FnRole: AWS::IAM::Role/);
       assert.match(r.stdout, /function Worker: created/);
+      assert.match(r.stdout, /queue jobs-prod: created/, 'the parameter override named the queue');
 
       // !Ref of a queue is its URL.
-      const { QueueUrl } = (await sqs(t.url, 'GetQueueUrl', { QueueName: 'Jobs' })) as { QueueUrl: string };
+      const { QueueUrl } = (await sqs(t.url, 'GetQueueUrl', { QueueName: 'jobs-prod' })) as { QueueUrl: string };
       const inv = await fetch(`${t.url}/2015-03-31/functions/Worker/invocations`, { method: 'POST', body: '{}' });
       assert.deepEqual(await inv.json(), { ok: true, id: null, tag: QueueUrl });
 

@@ -130,6 +130,65 @@ describe('SAM templates', () => {
     assert.deepEqual(warnings, ['Role: AWS::IAM::Role is not something Gust runs; skipped']);
   });
 
+  it('resolves Parameters (defaults and overrides), pseudo parameters and !Sub', () => {
+    const yaml = `
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: { Type: String, Default: dev, AllowedValues: [dev, prod] }
+  Memory: { Type: Number, Default: 256 }
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub 'jobs-\${Stage}'
+  News:
+    Type: AWS::SNS::Topic
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub '\${AWS::StackName}-f'
+      CodeUri: src/
+      Runtime: nodejs20.x
+      MemorySize: !Ref Memory
+      Environment:
+        Variables:
+          STAGE: !Ref Stage
+          WHERE: !Sub '\${AWS::Region}/\${AWS::AccountId}'
+          JOBS_ARN: !Sub '\${Jobs.Arn}'
+          NEWS: !Sub ['topic=\${T}', { T: !Ref News }]
+          LITERAL: !Sub 'cost: \${!Price}'
+      Events:
+        Q:
+          Type: SQS
+          Properties: { Queue: !GetAtt Jobs.Arn }
+`;
+    const m = samToManifest(parseTemplateYaml(yaml), undefined, {
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      stackName: 'shop',
+      parameters: { Stage: 'prod' },
+    }) as { functions: Record<string, Record<string, unknown>>; queues: Record<string, unknown> };
+    assert.deepEqual(Object.keys(m.queues), ['jobs-prod']);
+    const f = m.functions['shop-f']!;
+    assert.equal(f.memory, 256);
+    assert.deepEqual(f.environment, {
+      STAGE: 'prod',
+      WHERE: 'eu-west-1/123456789012',
+      JOBS_ARN: 'arn:aws:sqs:eu-west-1:123456789012:jobs-prod',
+      NEWS: 'topic=arn:aws:sns:eu-west-1:123456789012:News',
+      LITERAL: 'cost: \${Price}',
+    });
+    assert.deepEqual(f.events, [{ queue: { queue: 'jobs-prod' } }]);
+    assert.throws(
+      () => samToManifest(parseTemplateYaml(yaml), undefined, { parameters: { Stage: 'qa' } }),
+      /Parameters\.Stage: "qa" is not one of its AllowedValues/,
+    );
+    assert.throws(
+      () => samToManifest(parseTemplateYaml(yaml), undefined, { parameters: { Nope: '1' } }),
+      /parameter override Nope: the template has no such parameter/,
+    );
+  });
+
   it('rejects what Gust cannot honour, saying where', () => {
     const bad = (yaml: string): string => {
       try {
@@ -148,8 +207,12 @@ describe('SAM templates', () => {
     );
     assert.match(bad(fn('      InlineCode: x\n')), /F: InlineCode is not supported/);
     assert.match(
-      bad(fn("      Environment:\n        Variables:\n          X: !Sub '${AWS::Region}'\n")),
+      bad(fn("      Environment:\n        Variables:\n          X: !Join ['', [a, b]]\n")),
       /F\.Environment\.Variables\.X: only literals/,
+    );
+    assert.match(
+      bad(fn("      Environment:\n        Variables:\n          X: !Sub '${Nowhere}'\n")),
+      /!Sub cannot resolve \$\{Nowhere\}/,
     );
     assert.match(
       bad(fn('      Events:\n        Q:\n          Type: SQS\n          Properties: { Queue: !GetAtt Nope.Arn }\n')),

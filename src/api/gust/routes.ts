@@ -18,6 +18,8 @@ export interface GustApiDeps {
   logs: LogCollector;
   placement: Placement;
   version: string;
+  /** Where this server says it is (ARNs): for clients that build ARNs, e.g. `gust apply`. */
+  ctx: { region: string; accountId: string };
 }
 
 /** A time parameter: unix time in ms or an ISO date, within the range of a Date. */
@@ -55,7 +57,13 @@ function logLevels(v: string | undefined): string[] | undefined {
 }
 
 export function registerGustRoutes(app: FastifyInstance, d: GustApiDeps): void {
-  app.get('/gust/v1/health', async () => ({ status: 'ok', version: d.version, placement: d.placement.stats() }));
+  app.get('/gust/v1/health', async () => ({
+    status: 'ok',
+    version: d.version,
+    region: d.ctx.region,
+    accountId: d.ctx.accountId,
+    placement: d.placement.stats(),
+  }));
 
   app.get('/gust/v1/code/:file', async (req, reply) => {
     const file = (req.params as { file: string }).file;
