@@ -176,7 +176,7 @@ Resources:
       WHERE: 'eu-west-1/123456789012',
       JOBS_ARN: 'arn:aws:sqs:eu-west-1:123456789012:jobs-prod',
       NEWS: 'topic=arn:aws:sns:eu-west-1:123456789012:News',
-      LITERAL: 'cost: \${Price}',
+      LITERAL: 'cost: ${Price}',
     });
     assert.deepEqual(f.events, [{ queue: { queue: 'jobs-prod' } }]);
     assert.throws(
