@@ -1,5 +1,5 @@
 /** Builds the HTTP front door: one Fastify app serving the Lambda REST API and Gust's own API. */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Aliases } from '../control/aliases.ts';
 import type { FunctionSettingsService } from '../control/function-settings.ts';
@@ -44,8 +44,13 @@ export function parseQuery(str: string): Record<string, string> {
 }
 
 export function buildApp(d: AppDeps): FastifyInstance {
+  // Server log (pino, JSON): warnings and platform faults by default. Requests get one compact access
+  // line each; Fastify's JSON request records only at GUST_LOG_LEVEL=debug or trace.
+  const level = process.env.GUST_LOG_LEVEL ?? 'warn';
+  const verbose = level === 'debug' || level === 'trace';
   const app = Fastify({
-    logger: d.logger ? { level: process.env.GUST_LOG_LEVEL ?? 'info' } : false,
+    logger: d.logger ? { level } : false,
+    logController: new LogController({ disableRequestLogging: !verbose }),
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),
     // Function names may be ARNs with ':'; keep the router from treating them specially.
@@ -60,6 +65,12 @@ export function buildApp(d: AppDeps): FastifyInstance {
   app.addHook('onSend', async (req, reply) => {
     if (!reply.hasHeader('x-amzn-requestid')) reply.header('x-amzn-requestid', req.id);
   });
+  if (d.logger && !verbose) {
+    app.addHook('onResponse', async (req, reply) => {
+      const ms = reply.elapsedTime.toFixed(1);
+      process.stdout.write(`${new Date().toISOString()} ${req.method} ${req.url} ${reply.statusCode} ${ms} ms\n`);
+    });
+  }
   app.setErrorHandler((err, _req, reply) => sendAwsError(reply, err));
   app.setNotFoundHandler((req, reply) =>
     sendAwsError(
