@@ -87,6 +87,17 @@ export class AwsDispatcher {
   }
 }
 
+/** Parameter name segments that would reach Object.prototype: never valid AWS names. */
+const UNSAFE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Whether a dotted query-protocol parameter name (`Attributes.entry.1.key`) has a segment that
+ * would reach Object.prototype when unflattened: such parameters are dropped.
+ */
+export function isUnsafeParamName(key: string): boolean {
+  return key.split('.').some((p) => UNSAFE_SEGMENTS.has(p));
+}
+
 /**
  * Read an AWS protocol request: JSON protocol when X-Amz-Target is present (params = the body),
  * else query protocol (params = query string + form body). `malformed` = the JSON did not parse

@@ -5,6 +5,7 @@
 import { parseFunctionRef } from '../../control/names.ts';
 import { GustError } from '../../errors.ts';
 import { MAX_ASYNC_PAYLOAD } from '../../invoke/async-queue.ts';
+import { MAX_DATE_MS } from '../../telemetry/time.ts';
 import { CATCH_UP_POLICIES, type CatchUpPolicy } from './catch-up.ts';
 import { parseExpression } from './expression.ts';
 import { firstAtOrAfter, timingOf } from './next-time.ts';
@@ -44,8 +45,6 @@ export interface SchedulesOptions {
 }
 
 const NAME_RE = /^[0-9a-zA-Z-_.]{1,64}$/;
-/** The largest time a JavaScript Date can hold (±100,000,000 days from 1970). */
-const MAX_DATE_MS = 8.64e15;
 const STATES: readonly ScheduleState[] = ['ENABLED', 'DISABLED'];
 const ACTIONS: readonly ActionAfterCompletion[] = ['NONE', 'DELETE'];
 

@@ -4,11 +4,9 @@
  * is answered too. Both are turned into one nested input shape: lists as arrays, maps as objects.
  */
 import type { FastifyReply } from 'fastify';
-import type { AwsCall } from '../../api/aws-dispatch.ts';
+import { isUnsafeParamName, type AwsCall } from '../../api/aws-dispatch.ts';
 import type { GustError } from '../../errors.ts';
 import { errorXml, responseXml } from './xml.ts';
-
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const JSON_TARGET_PREFIX = 'AmazonSimpleNotificationService';
 
@@ -20,9 +18,8 @@ export function unflattenQuery(params: Record<string, unknown>): Record<string, 
   const root: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) {
     if (key === 'Action' || key === 'Version') continue;
+    if (isUnsafeParamName(key)) continue;
     const parts = key.split('.');
-    // Segments that would reach Object.prototype are never valid SNS parameter names.
-    if (parts.some((p) => UNSAFE_KEYS.has(p))) continue;
     let node = root;
     for (let i = 0; i < parts.length - 1; i++) {
       const p = parts[i]!;

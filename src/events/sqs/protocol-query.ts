@@ -4,6 +4,7 @@
  * JSON protocol carries, and JSON-shaped results become the XML answers, with the SQS namespace.
  */
 import type { GustError } from '../../errors.ts';
+import { isUnsafeParamName } from '../../api/aws-dispatch.ts';
 import type { SqsErrorShape } from './error-shapes.ts';
 import { el, escapeXml, textEl } from './xml.ts';
 
@@ -36,14 +37,11 @@ const RULES: Record<string, Rule> = {
   ChangeMessageVisibilityBatchRequestEntry: { kind: 'entries', to: 'Entries' },
 };
 
-/** Parameter name segments that would reach Object.prototype: never valid AWS names, dropped. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
 function unflatten(params: Record<string, unknown>): Tree {
   const root: Tree = {};
   for (const [key, value] of Object.entries(params)) {
+    if (isUnsafeParamName(key)) continue;
     const parts = key.split('.');
-    if (parts.some((p) => UNSAFE_KEYS.has(p))) continue;
     let node = root;
     for (const p of parts.slice(0, -1)) {
       const next = node[p];

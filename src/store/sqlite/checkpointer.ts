@@ -48,6 +48,8 @@ export function startCheckpointer(
   opts: { everyMs?: number; walLimitBytes?: number } = {},
 ): Checkpointer {
   if (db.memory) return { stop: () => {} };
+  const everyMs = opts.everyMs ?? 500;
+  const limit = opts.walLimitBytes ?? 64 * 1024 * 1024;
   let worker: Worker;
   try {
     worker = new Worker(WORKER, {
@@ -55,23 +57,22 @@ export function startCheckpointer(
       workerData: {
         file: db.name,
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-        everyMs: opts.everyMs ?? 500,
+        everyMs,
       },
     });
   } catch {
     return { stop: () => {} };
   }
   db.pragma('wal_autocheckpoint = 0');
-  db.pragma(`journal_size_limit = ${opts.walLimitBytes ?? 64 * 1024 * 1024}`);
+  db.pragma(`journal_size_limit = ${limit}`);
   worker.unref();
-  const limit = opts.walLimitBytes ?? 64 * 1024 * 1024;
   const catchUp = setInterval(() => {
     try {
       if (db.open && fs.statSync(`${db.name}-wal`).size > limit) db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
       /* no WAL file yet, or busy: next time */
     }
-  }, opts.everyMs ?? 500);
+  }, everyMs);
   catchUp.unref();
   let stopped = false;
   worker.on('error', () => {
