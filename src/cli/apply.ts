@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { zipDirectory } from '../control/zip-dir.ts';
 import { ApiError, type GustClient } from './client.ts';
-import { deployFunction, type DeployedFunction } from './deploy-function.ts';
-import { loadManifest, ManifestError, type EnvValue, type FunctionSpec, type Manifest } from './manifest.ts';
+import { deployFunction, keyValues, type DeployedFunction } from './deploy-function.ts';
+import { loadManifest, type EnvValue, type FunctionSpec, type Manifest } from './manifest.ts';
 
 const enc = encodeURIComponent;
 
@@ -302,12 +302,7 @@ export function registerApplyCommand(program: Command, client: () => GustClient)
     .action(async (o: { file?: string; parameterOverrides?: string[] }) => {
       const file =
         o.file ?? ['gust.yaml', 'template.yaml', 'template.yml'].find((f) => fs.existsSync(f)) ?? 'gust.yaml';
-      const parameters: Record<string, string> = {};
-      for (const kv of o.parameterOverrides ?? []) {
-        const i = kv.indexOf('=');
-        if (i < 1) throw new ManifestError(`--parameter-overrides expects Key=Value, got ${kv}`);
-        parameters[kv.slice(0, i)] = kv.slice(i + 1);
-      }
+      const parameters = keyValues(o.parameterOverrides ?? [], '--parameter-overrides', 'Key=Value');
       await applyManifest(client(), file, (s) => console.log(s), parameters);
     });
 }

@@ -22,6 +22,17 @@ export interface DeployedFunction {
 
 export class DeployUsageError extends Error {}
 
+/** Repeated `KEY=VALUE` option values (`--env`, `--parameter-overrides`) as a record. */
+export function keyValues(list: string[], flag: string, form: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list) {
+    const i = kv.indexOf('=');
+    if (i < 1) throw new DeployUsageError(`${flag} expects ${form}, got ${kv}`);
+    out[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return out;
+}
+
 const enc = encodeURIComponent;
 
 export const defaultHandler = (runtime: string): string =>

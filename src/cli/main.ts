@@ -7,7 +7,7 @@ import { startGust } from '../server.ts';
 import { VERSION } from '../version.ts';
 import { ApiError, ConnectionError, GustClient } from './client.ts';
 import { registerCostCommand } from './cost.ts';
-import { deployFunction, DeployUsageError } from './deploy-function.ts';
+import { deployFunction, DeployUsageError, keyValues } from './deploy-function.ts';
 import { ConfigError } from '../config.ts';
 import { registerApplyCommand } from './apply.ts';
 import { ManifestError } from './manifest.ts';
@@ -110,15 +110,7 @@ program
     ) => {
       if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
       const zip = fs.statSync(p).isDirectory() ? await zipDirectory(p) : fs.readFileSync(p);
-      let env: Record<string, string> | undefined;
-      if (o.env) {
-        env = {};
-        for (const kv of o.env) {
-          const i = kv.indexOf('=');
-          if (i < 1) throw new UsageError(`--env expects KEY=VALUE, got ${kv}`);
-          env[kv.slice(0, i)] = kv.slice(i + 1);
-        }
-      }
+      const env = o.env ? keyValues(o.env, '--env', 'KEY=VALUE') : undefined;
       const { fn, created } = await deployFunction(client(), o.name, zip, {
         runtime: o.runtime,
         handler: o.handler,
