@@ -102,6 +102,13 @@ function rejected(res: http.ServerResponse, v: Verdict): boolean {
   return true;
 }
 
+/** Answer a verdict on a runtime's POST: the rejection, or `status` and then its `after` step. */
+function answer(res: http.ServerResponse, v: Verdict, status = 202, body: object | string = ACCEPTED): void {
+  if (rejected(res, v) || v.kind !== 'accepted') return;
+  reply(res, status, body);
+  v.after?.();
+}
+
 /** Throw away the rest of a request body we answered without reading. */
 function discard(req: http.IncomingMessage): void {
   req.on('error', () => {});
@@ -179,11 +186,7 @@ async function handle(h: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
       return;
     }
     const { body } = await readBody(req, MAX_ERROR_BYTES);
-    const v = h.initError(type, body ?? errorTooLarge());
-    if (rejected(res, v) || v.kind !== 'accepted') return;
-    reply(res, 202, ACCEPTED);
-    v.after?.();
-    return;
+    return answer(res, h.initError(type, body ?? errorTooLarge()));
   }
   const requestId = decodeId(m[1]!);
   const kind = m[2] as 'response' | 'error';
@@ -195,18 +198,11 @@ async function handle(h: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
   }
   if (kind === 'response') {
     const { body, size } = await readBody(req, MAX_RESPONSE_BYTES);
-    const v = body ? h.response(requestId, body) : h.responseTooLarge(requestId, size);
-    if (rejected(res, v) || v.kind !== 'accepted') return;
-    if (body) reply(res, 202, ACCEPTED);
-    else reply(res, 413, TOO_LARGE);
-    v.after?.();
-    return;
+    if (body) return answer(res, h.response(requestId, body));
+    return answer(res, h.responseTooLarge(requestId, size), 413, TOO_LARGE);
   }
   const { body } = await readBody(req, MAX_ERROR_BYTES);
-  const v = h.error(requestId, type, body ?? errorTooLarge());
-  if (rejected(res, v) || v.kind !== 'accepted') return;
-  reply(res, 202, ACCEPTED);
-  v.after?.();
+  return answer(res, h.error(requestId, type, body ?? errorTooLarge()));
 }
 
 const errorTooLarge = (): Buffer =>
