@@ -267,7 +267,7 @@ export class Environment {
   invoke(req: InvocationRequest): Promise<InvocationOutcome> {
     if (this.state === 'dead') {
       const how = this.exitInfo ? exitDescription(this.exitInfo.code, this.exitInfo.signal) : 'environment shut down';
-      const msg = `RequestId: ${req.requestId} Error: Runtime exited with error: ${how}`;
+      const msg = exitMessage(req.requestId, how);
       this.opts.onLog(msg, req.requestId, Date.now());
       return Promise.resolve({
         status: 'error',
@@ -487,12 +487,12 @@ export class Environment {
     const reason: FailureReason = oom ? 'oom' : 'crash';
     if (this.initSettle) {
       const elapsed = performance.now() - this.startedAt;
-      const msg = `RequestId: ${this.logRequestId ?? ''} Error: Runtime exited with error: ${how}`;
+      const msg = exitMessage(this.logRequestId ?? '', how);
       this.opts.onLog(msg, this.logRequestId, Date.now());
       this.failInit(new InitError(errorType, errorBody(errorType, msg), reason, elapsed));
     }
     if (this.inflight && !wasDead) {
-      const msg = `RequestId: ${this.inflight.req.requestId} Error: Runtime exited with error: ${how}`;
+      const msg = exitMessage(this.inflight.req.requestId, how);
       this.opts.onLog(msg, this.inflight.req.requestId, Date.now());
       this.finish({ status: 'error', reason, errorType, payload: errorBody(errorType, msg) }, true);
     }
@@ -607,6 +607,10 @@ export class Environment {
     fs.rmSync(path.dirname(this.tmpDir), { recursive: true, force: true });
   }
 }
+
+/** The log line and error message of an invocation whose runtime exited. */
+const exitMessage = (requestId: string, how: string): string =>
+  `RequestId: ${requestId} Error: Runtime exited with error: ${how}`;
 
 function exitDescription(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `signal: ${signalName(signal)}` : `exit status ${code}`;
