@@ -50,7 +50,7 @@ export const ERROR_CODES = {
     status: 400,
     awsType: 'InvalidParameterValueException',
     description:
-      'The uploaded deployment package is not a readable zip archive, is empty, or is unsafe (path traversal).',
+      'The uploaded deployment package is not a readable zip archive, is empty, or is unsafe (names with `..`, absolute names, duplicate entries, links leading outside the package or that later entries would pass through).',
   },
   GUST_CODE_TOO_LARGE: {
     kind: 'user',

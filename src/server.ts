@@ -100,6 +100,7 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     accountConcurrency: config.accountConcurrency,
     cgroups,
     codeDir: (fn) => code.treePath(fn.codeSha256),
+    prepareCode: (fn) => code.prepare(fn.codeSha256),
     reservations: {
       of: (name) => registry.get(name)?.settings.reservedConcurrency,
       total: () => reservedTotal,

@@ -1,16 +1,20 @@
 /**
  * Content-addressed code store. A deployment package (zip) is kept once per sha256 under
- * <home>/code/blobs/<hex>.zip and unpacked once to <home>/code/trees/<hex>/, shared read-only by every
- * function version and execution environment that uses the same bytes.
+ * <home>/code/blobs/<hex>.zip and unpacked once (zip-extract.ts) to <home>/code/trees/<hex>/, shared
+ * read-only by every function version and execution environment that uses the same bytes. The tree's
+ * manifest (code-tree.ts) is kept in <home>/code/manifests/<hex>.json; before a tree is used for the
+ * first time by this server process it is compared with its manifest, and a tree that differs (or
+ * lost its manifest) is unpacked again from its blob, whose bytes are checked against their hash.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import yauzl from 'yauzl';
 import { GustError } from '../errors.ts';
+import { manifestDiff, readManifest, scanTree, writeManifest } from './code-tree.ts';
+import { extractZip, MAX_UNZIPPED_BYTES } from './zip-extract.ts';
 
+export { MAX_UNZIPPED_BYTES };
 export const MAX_ZIPPED_BYTES = 50 * 1024 * 1024;
-export const MAX_UNZIPPED_BYTES = 262_144_000;
 
 export interface StoredCode {
   sha256Hex: string;
@@ -22,12 +26,18 @@ export interface StoredCode {
 export class CodeStore {
   private blobs: string;
   private trees: string;
+  private manifests: string;
+  /** Trees checked against their manifest by this process (one check in flight per tree). */
+  private verified = new Map<string, Promise<string>>();
 
-  constructor(home: string) {
+  constructor(
+    home: string,
+    private warn: (msg: string) => void = (m) => console.warn(`gust: ${m}`),
+  ) {
     this.blobs = path.join(home, 'code', 'blobs');
     this.trees = path.join(home, 'code', 'trees');
-    fs.mkdirSync(this.blobs, { recursive: true });
-    fs.mkdirSync(this.trees, { recursive: true });
+    this.manifests = path.join(home, 'code', 'manifests');
+    for (const d of [this.blobs, this.trees, this.manifests]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
   }
 
   /** Validate, store and unpack a zip. Idempotent for identical bytes. */
@@ -41,26 +51,81 @@ export class CodeStore {
     const digest = createHash('sha256').update(zip).digest();
     const hex = digest.toString('hex');
     const stored: StoredCode = { sha256Hex: hex, sha256Base64: digest.toString('base64'), size: zip.length };
-    const treeDir = this.treePath(hex);
-    if (fs.existsSync(treeDir) && fs.existsSync(this.blobPath(hex))) return stored;
+    if (fs.existsSync(this.blobPath(hex)) && fs.existsSync(this.treePath(hex))) {
+      this.verified.delete(hex);
+      await this.prepare(hex);
+      return stored;
+    }
+    await this.unpack(hex, zip);
+    const tmpBlob = `${this.blobPath(hex)}.tmp-${process.pid}`;
+    fs.writeFileSync(tmpBlob, zip);
+    fs.renameSync(tmpBlob, this.blobPath(hex));
+    return stored;
+  }
 
-    const tmpTree = `${treeDir}.tmp-${process.pid}-${Date.now()}`;
+  /**
+   * The tree of `hex`, checked against its manifest once per process (re-unpacked from the blob if
+   * it was changed). Throws GUST_FUNCTION_NOT_FOUND if neither a sound tree nor the blob exists.
+   */
+  prepare(hex: string): Promise<string> {
+    let p = this.verified.get(hex);
+    if (!p) {
+      p = this.check(hex);
+      this.verified.set(hex, p);
+      p.catch(() => this.verified.delete(hex));
+    }
+    return p;
+  }
+
+  private async check(hex: string): Promise<string> {
+    const tree = this.treePath(hex);
+    const manifest = readManifest(this.manifestPath(hex));
+    if (manifest && fs.existsSync(tree)) {
+      const diff = manifestDiff(manifest, await scanTree(tree));
+      if (diff.length === 0) return tree;
+      this.warn(`code tree ${hex} differs from its package (${diff.slice(0, 5).join(', ')}); unpacking it again`);
+    }
+    let zip: Buffer;
     try {
-      await extractZip(zip, tmpTree);
+      zip = fs.readFileSync(this.blobPath(hex));
+    } catch {
+      throw new GustError('GUST_FUNCTION_NOT_FOUND', `Code package ${hex} not found`);
+    }
+    if (createHash('sha256').update(zip).digest('hex') !== hex) {
+      throw new GustError(
+        'GUST_FUNCTION_NOT_FOUND',
+        `Code package ${hex} is corrupt (its bytes do not match its hash)`,
+      );
+    }
+    await this.unpack(hex, zip);
+    return tree;
+  }
+
+  /** Extract into a fresh directory, then swap it in place of any existing tree. */
+  private async unpack(hex: string, zip: Buffer): Promise<void> {
+    const tree = this.treePath(hex);
+    const tmpTree = `${tree}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    try {
+      const manifest = await extractZip(zip, tmpTree);
+      writeManifest(this.manifestPath(hex), manifest);
     } catch (e) {
       fs.rmSync(tmpTree, { recursive: true, force: true });
       throw e;
     }
-    const tmpBlob = `${this.blobPath(hex)}.tmp-${process.pid}`;
-    fs.writeFileSync(tmpBlob, zip);
-    fs.renameSync(tmpBlob, this.blobPath(hex));
-    if (fs.existsSync(treeDir)) fs.rmSync(tmpTree, { recursive: true, force: true });
-    else fs.renameSync(tmpTree, treeDir);
-    return stored;
+    if (fs.existsSync(tree)) {
+      const old = `${tree}.old-${process.pid}-${Date.now()}`;
+      fs.renameSync(tree, old);
+      fs.renameSync(tmpTree, tree);
+      fs.rmSync(old, { recursive: true, force: true });
+    } else fs.renameSync(tmpTree, tree);
   }
 
   has(hex: string): boolean {
-    return fs.existsSync(this.treePath(hex));
+    return fs.existsSync(this.blobPath(hex));
+  }
+
+  manifestPath(hex: string): string {
+    return path.join(this.manifests, `${hex}.json`);
   }
 
   treePath(hex: string): string {
@@ -74,81 +139,4 @@ export class CodeStore {
   readBlob(hex: string): Buffer {
     return fs.readFileSync(this.blobPath(hex));
   }
-}
-
-const BAD_ZIP = 'Could not unzip uploaded file. Please check your file, then try to upload again.';
-
-function openZip(buf: Buffer): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true }, (err, zf) => {
-      if (err || !zf) reject(new GustError('GUST_INVALID_ZIP', BAD_ZIP));
-      else resolve(zf);
-    });
-  });
-}
-
-/** Extract a zip into dest, preserving unix permission bits, refusing unsafe paths and zip bombs. */
-export async function extractZip(buf: Buffer, dest: string): Promise<void> {
-  const zf = await openZip(buf);
-  if (zf.entryCount === 0) {
-    zf.close();
-    throw new GustError('GUST_INVALID_ZIP', 'Uploaded file must be a non-empty zip');
-  }
-  fs.mkdirSync(dest, { recursive: true });
-  const root = path.resolve(dest);
-  let total = 0;
-  await new Promise<void>((resolve, reject) => {
-    const fail = (e: unknown): void => {
-      zf.close();
-      reject(e instanceof GustError ? e : new GustError('GUST_INVALID_ZIP', BAD_ZIP));
-    };
-    zf.on('error', fail);
-    zf.on('end', () => resolve());
-    zf.on('entry', (entry: yauzl.Entry) => {
-      const name = entry.fileName.replace(/\\/g, '/');
-      const target = path.resolve(root, name);
-      if (target !== root && !target.startsWith(root + path.sep)) {
-        fail(new GustError('GUST_INVALID_ZIP', `Unsafe path in deployment package: ${entry.fileName}`));
-        return;
-      }
-      const mode = (entry.externalFileAttributes >>> 16) & 0o777;
-      const isSymlink = ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000;
-      if (name.endsWith('/')) {
-        fs.mkdirSync(target, { recursive: true });
-        zf.readEntry();
-        return;
-      }
-      total += entry.uncompressedSize;
-      if (total > MAX_UNZIPPED_BYTES) {
-        fail(new GustError('GUST_CODE_TOO_LARGE', `Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`));
-        return;
-      }
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      zf.openReadStream(entry, (err, stream) => {
-        if (err || !stream) return fail(err);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('error', fail);
-        stream.on('end', () => {
-          try {
-            const data = Buffer.concat(chunks);
-            if (isSymlink) {
-              const linkTarget = path.resolve(path.dirname(target), data.toString('utf8'));
-              if (linkTarget !== root && !linkTarget.startsWith(root + path.sep)) {
-                throw new GustError('GUST_INVALID_ZIP', `Unsafe symlink in deployment package: ${entry.fileName}`);
-              }
-              fs.symlinkSync(data.toString('utf8'), target);
-            } else {
-              fs.writeFileSync(target, data, { mode: mode || 0o644 });
-              if (mode) fs.chmodSync(target, mode | 0o444);
-            }
-            zf.readEntry();
-          } catch (e) {
-            fail(e);
-          }
-        });
-      });
-    });
-    zf.readEntry();
-  });
 }

@@ -22,6 +22,8 @@ export interface PlacementOptions {
   accountConcurrency: number;
   cgroups: CgroupSupport;
   codeDir: (fn: FunctionVersion) => string;
+  /** Make the code tree ready (checked against its manifest) before an environment starts. */
+  prepareCode?: (fn: FunctionVersion) => Promise<unknown>;
   reservations?: Reservations;
   onLog: (fn: FunctionVersion, line: string, requestId: string | null, ts: number) => void;
 }
@@ -51,6 +53,7 @@ export class Placement {
       id: randomUUID(),
       fn,
       codeDir: o.codeDir(fn),
+      prepareCode: o.prepareCode && (() => o.prepareCode!(fn)),
       scratchRoot: path.join(o.home, 'envs'),
       region: o.region,
       accountId: o.accountId,

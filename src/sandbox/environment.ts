@@ -30,6 +30,8 @@ export interface EnvironmentOptions {
   id: string;
   fn: FunctionVersion;
   codeDir: string;
+  /** Awaited before the process is spawned (the code store checks the tree). */
+  prepareCode?: () => Promise<unknown>;
   /** Directory under which this environment's scratch (tmp) dir is created. */
   scratchRoot: string;
   region: string;
@@ -167,6 +169,16 @@ export class Environment {
     this.logRequestId = triggerRequestId;
     this.startedAt = performance.now();
     const { fn, codeDir } = { fn: this.opts.fn, codeDir: this.opts.codeDir };
+    if (this.opts.prepareCode) {
+      try {
+        await this.opts.prepareCode();
+      } catch (e) {
+        this.state = 'dead';
+        this.markExited();
+        this.opts.onExit?.(this);
+        throw e;
+      }
+    }
     const launch = launchSpec(fn.runtime, fn.memorySize, codeDir, this.opts);
     if ('error' in launch) {
       this.state = 'dead';
