@@ -48,60 +48,245 @@ export interface GustConfig {
 /** A setting that cannot be used: the message names it and says what it expects. */
 export class ConfigError extends Error {}
 
-/** Integer settings: [environment variable, GustConfig key, minimum, maximum]. */
-const INTEGER_SETTINGS: [string, keyof GustConfig, number, number][] = [
-  ['GUST_PORT', 'port', 0, 65535],
-  ['GUST_GATEWAY_PORT', 'gatewayPort', 0, 65535],
-  ['GUST_KEEP_ALIVE_MS', 'keepAliveMs', 0, 7 * 86_400_000],
-  ['GUST_ACCOUNT_CONCURRENCY', 'accountConcurrency', 1, 100_000],
-  ['GUST_LOG_RETENTION_DAYS', 'logRetentionDays', 0, 36_500],
-  ['GUST_METERING_RETENTION_DAYS', 'meteringRetentionDays', 0, 36_500],
-  ['GUST_TELEMETRY_INTERVAL_MS', 'telemetryIntervalMs', 100, 86_400_000],
-  ['GUST_ASYNC_RETRY_BASE_MS', 'asyncRetryBaseMs', 1, 3_600_000],
-  ['GUST_ASYNC_THROTTLE_BASE_MS', 'asyncThrottleBaseMs', 1, 3_600_000],
-  ['GUST_ASYNC_POLL_MS', 'asyncPollMs', 1, 60_000],
-  ['GUST_SNS_POLL_MS', 'snsPollMs', 1, 60_000],
-  ['GUST_SNS_RETRY_UNIT_MS', 'snsRetryUnitMs', 1, 60_000],
-  ['GUST_SNS_HTTP_TIMEOUT_MS', 'snsHttpTimeoutMs', 1, 900_000],
-  ['GUST_SNS_CONCURRENCY', 'snsDeliveryConcurrency', 1, 10_000],
+type Env = NodeJS.ProcessEnv;
+
+/**
+ * One row per GUST_* environment variable: the only list of them. loadConfig reads the ones with a
+ * `key`; others are read where they are used (`reader`). The README's configuration table is rendered
+ * from this list (`npm run docs:config`) and a test keeps the two the same.
+ */
+export interface Setting {
+  env: string;
+  /** Where loadConfig puts the value. */
+  key?: keyof GustConfig;
+  /** The `gust serve` flag (or other command) that overrides it, as Markdown. */
+  flag?: string;
+  /** The default as the README shows it. */
+  shown: string;
+  doc: string;
+  /** Whole numbers: the default and the accepted range. */
+  int?: { default: number; min: number; max: number };
+  /** Other values: how loadConfig computes the value from the environment. */
+  read?: (env: Env) => unknown;
+  /** Variables read elsewhere (CLI, logger): which module. */
+  reader?: string;
+}
+
+const int = (d: number, min: number, max: number): Setting['int'] => ({ default: d, min, max });
+
+export const SETTINGS: Setting[] = [
+  {
+    env: 'GUST_HOME',
+    key: 'home',
+    flag: '`--home`',
+    shown: '`./.gust`',
+    doc: 'state: `gust.db` (SQLite, WAL), `code/`, `envs/`',
+    read: (e) => path.resolve(e.GUST_HOME ?? '.gust'),
+  },
+  {
+    env: 'GUST_PORT',
+    key: 'port',
+    flag: '`--port`',
+    shown: '`9000`',
+    doc: 'AWS APIs, `/gust/v1`, console, metrics',
+    int: int(9000, 0, 65535),
+  },
+  {
+    env: 'GUST_HOST',
+    key: 'host',
+    flag: '`--host`',
+    shown: '`127.0.0.1`',
+    doc: 'address both ports listen on',
+    read: (e) => e.GUST_HOST ?? '127.0.0.1',
+  },
+  {
+    env: 'GUST_GATEWAY_PORT',
+    key: 'gatewayPort',
+    flag: '`--gateway-port`',
+    shown: '`9001`',
+    doc: 'HTTP routes and function URLs (random when `--port 0`)',
+    int: int(-1, 0, 65535),
+  },
+  {
+    env: 'GUST_REGION',
+    key: 'region',
+    shown: '`$AWS_REGION`, else `us-east-1`',
+    doc: 'the region in ARNs, queue URLs and SigV4 scopes',
+    read: (e) => e.GUST_REGION ?? e.AWS_REGION ?? 'us-east-1',
+  },
+  {
+    env: 'GUST_ACCOUNT_ID',
+    key: 'accountId',
+    shown: '`000000000000`',
+    doc: 'the account id in ARNs and queue URLs',
+    read: (e) => e.GUST_ACCOUNT_ID ?? '000000000000',
+  },
+  {
+    env: 'GUST_OTLP_ENDPOINT',
+    key: 'otlpEndpoint',
+    shown: '`$OTEL_EXPORTER_OTLP_ENDPOINT`, else unset',
+    doc: 'OTLP/HTTP collector for invocation traces, e.g. `http://127.0.0.1:4318`',
+    read: (e) => e.GUST_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+  },
+  {
+    env: 'GUST_KEEP_ALIVE_MS',
+    key: 'keepAliveMs',
+    flag: '`--keep-alive <s>`',
+    shown: '`300000`',
+    doc: 'idle environments are reaped after this',
+    int: int(300_000, 0, 7 * 86_400_000),
+  },
+  {
+    env: 'GUST_ACCOUNT_CONCURRENCY',
+    key: 'accountConcurrency',
+    flag: '`--concurrency`',
+    shown: '`1000`',
+    doc: 'busy environments across all functions',
+    int: int(1000, 1, 100_000),
+  },
+  {
+    env: 'GUST_CGROUPS',
+    key: 'cgroups',
+    shown: '`auto`',
+    doc: '`off` disables memory limits',
+    read: (e) => (e.GUST_CGROUPS === 'off' ? 'off' : 'auto'),
+  },
+  {
+    env: 'GUST_NODE_PATH',
+    key: 'nodePath',
+    shown: 'this node',
+    doc: 'interpreter of the `nodejs*` runtimes',
+    read: (e) => e.GUST_NODE_PATH ?? process.execPath,
+  },
+  {
+    env: 'GUST_PYTHON_PATH',
+    key: 'pythonPath',
+    shown: '`python3`',
+    doc: 'interpreter of the `python3.*` runtimes',
+    read: (e) => e.GUST_PYTHON_PATH ?? 'python3',
+  },
+  {
+    env: 'GUST_LOG_RETENTION_DAYS',
+    key: 'logRetentionDays',
+    shown: '`30`',
+    doc: 'days of function logs kept (0 = forever)',
+    int: int(30, 0, 36_500),
+  },
+  {
+    env: 'GUST_METERING_RETENTION_DAYS',
+    key: 'meteringRetentionDays',
+    shown: '`400`',
+    doc: 'metering and provisioned-concurrency ledger (billing reads them; 0 = forever)',
+    int: int(400, 0, 36_500),
+  },
+  {
+    env: 'GUST_PRICES',
+    key: 'pricesFile',
+    flag: '`gust cost --prices`',
+    shown: 'AWS us-east-1',
+    doc: 'price table JSON ([docs/BILLING.md](docs/BILLING.md))',
+    read: (e) => e.GUST_PRICES || undefined,
+  },
+  {
+    env: 'GUST_TELEMETRY_INTERVAL_MS',
+    key: 'telemetryIntervalMs',
+    shown: '`60000`',
+    doc: 'provisioned-concurrency ledger interval',
+    int: int(60_000, 100, 86_400_000),
+  },
+  {
+    env: 'GUST_ASYNC_RETRY_BASE_MS',
+    key: 'asyncRetryBaseMs',
+    shown: '`60000`',
+    doc: 'async retry n waits n × this (Lambda: 1 min, 2 min)',
+    int: int(60_000, 1, 3_600_000),
+  },
+  {
+    env: 'GUST_ASYNC_THROTTLE_BASE_MS',
+    key: 'asyncThrottleBaseMs',
+    shown: '`1000`',
+    doc: 'first wait of a throttled async event (grows with its age, up to 5 min)',
+    int: int(1000, 1, 3_600_000),
+  },
+  {
+    env: 'GUST_ASYNC_POLL_MS',
+    key: 'asyncPollMs',
+    shown: '`100`',
+    doc: 'how often the async queue looks for due events when idle',
+    int: int(100, 1, 60_000),
+  },
+  {
+    env: 'GUST_SNS_POLL_MS',
+    key: 'snsPollMs',
+    shown: '`100`',
+    doc: 'how often SNS looks for due deliveries when idle',
+    int: int(100, 1, 60_000),
+  },
+  {
+    env: 'GUST_SNS_RETRY_UNIT_MS',
+    key: 'snsRetryUnitMs',
+    shown: '`1000`',
+    doc: 'length of one second of an SNS delivery retry policy',
+    int: int(1000, 1, 60_000),
+  },
+  {
+    env: 'GUST_SNS_HTTP_TIMEOUT_MS',
+    key: 'snsHttpTimeoutMs',
+    shown: '`15000`',
+    doc: 'per-request timeout of SNS HTTP/S deliveries',
+    int: int(15_000, 1, 900_000),
+  },
+  {
+    env: 'GUST_SNS_CONCURRENCY',
+    key: 'snsDeliveryConcurrency',
+    shown: '`32`',
+    doc: 'SNS deliveries in flight at once',
+    int: int(32, 1, 10_000),
+  },
+  {
+    env: 'GUST_LOG_LEVEL',
+    flag: '`--quiet` (no request log)',
+    shown: '`warn`',
+    doc: "server log level (pino JSON); one access line per request unless `--quiet`; `debug` adds Fastify's JSON request records",
+    reader: 'api/app.ts',
+  },
+  {
+    env: 'GUST_ENDPOINT',
+    flag: '`gust -e`',
+    shown: '`http://127.0.0.1:9000`',
+    doc: 'where the CLI talks to',
+    reader: 'cli/main.ts',
+  },
 ];
 
-export function loadConfig(overrides: Partial<GustConfig> = {}, env: NodeJS.ProcessEnv = process.env): GustConfig {
-  const num = (v: string | undefined, d: number): number => (v !== undefined && v !== '' ? Number(v) : d);
-  const base: GustConfig = {
-    home: path.resolve(env.GUST_HOME ?? '.gust'),
-    host: env.GUST_HOST ?? '127.0.0.1',
-    port: num(env.GUST_PORT, 9000),
-    region: env.GUST_REGION ?? env.AWS_REGION ?? 'us-east-1',
-    accountId: env.GUST_ACCOUNT_ID ?? '000000000000',
-    keepAliveMs: num(env.GUST_KEEP_ALIVE_MS, 300_000),
-    accountConcurrency: num(env.GUST_ACCOUNT_CONCURRENCY, 1000),
-    nodePath: env.GUST_NODE_PATH ?? process.execPath,
-    pythonPath: env.GUST_PYTHON_PATH ?? 'python3',
-    cgroups: env.GUST_CGROUPS === 'off' ? 'off' : 'auto',
-    logRetentionDays: num(env.GUST_LOG_RETENTION_DAYS, 30),
-    meteringRetentionDays: num(env.GUST_METERING_RETENTION_DAYS, 400),
-    telemetryIntervalMs: num(env.GUST_TELEMETRY_INTERVAL_MS, 60_000),
-    pricesFile: env.GUST_PRICES || undefined,
-    asyncRetryBaseMs: num(env.GUST_ASYNC_RETRY_BASE_MS, 60_000),
-    asyncThrottleBaseMs: num(env.GUST_ASYNC_THROTTLE_BASE_MS, 1000),
-    asyncPollMs: num(env.GUST_ASYNC_POLL_MS, 100),
-    otlpEndpoint: env.GUST_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
-    gatewayPort: num(env.GUST_GATEWAY_PORT, -1),
-    snsPollMs: num(env.GUST_SNS_POLL_MS, 100),
-    snsRetryUnitMs: num(env.GUST_SNS_RETRY_UNIT_MS, 1000),
-    snsHttpTimeoutMs: num(env.GUST_SNS_HTTP_TIMEOUT_MS, 15_000),
-    snsDeliveryConcurrency: num(env.GUST_SNS_CONCURRENCY, 32),
-  };
-  const cfg = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+export function loadConfig(overrides: Partial<GustConfig> = {}, env: Env = process.env): GustConfig {
+  const base: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    if (!s.key) continue;
+    const raw = env[s.env];
+    base[s.key] = s.int ? (raw !== undefined && raw !== '' ? Number(raw) : s.int.default) : s.read!(env);
+  }
+  const cfg = {
+    ...(base as unknown as GustConfig),
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  } as GustConfig;
   cfg.home = path.resolve(cfg.home);
   if (cfg.gatewayPort < 0) cfg.gatewayPort = cfg.port === 0 ? 0 : 9001;
-  for (const [name, key, min, max] of INTEGER_SETTINGS) {
+  for (const { env: name, key, int: range } of SETTINGS) {
+    if (!key || !range) continue;
     const v = cfg[key] as unknown;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < range.min || v > range.max) {
       const given = key in overrides && overrides[key] !== undefined ? String(overrides[key]) : env[name];
-      throw new ConfigError(`${name}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(given)}`);
+      throw new ConfigError(
+        `${name}: expected a whole number from ${range.min} to ${range.max}, got ${JSON.stringify(given)}`,
+      );
     }
   }
   return cfg;
+}
+
+/** The README's configuration table. */
+export function renderSettingsTable(): string {
+  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.flag ?? ''} | ${s.shown} | ${s.doc} |`);
+  return ['| env var | flag (`gust serve`) | default | |', '|---|---|---|---|', ...rows].join('\n');
 }
