@@ -18,7 +18,8 @@ import { decode, FIXTURES, startTestGust, type TestGust } from '../helpers/gust.
 const FIXTURE = path.join(FIXTURES, 'ric');
 const ADDON = path.join(FIXTURE, 'node_modules', 'aws-lambda-ric', 'dist', 'rapid-client.node');
 const STAMP = path.join(FIXTURE, 'node_modules', '.gust-ric-stamp');
-const BUILD_HINT = 'run `npm test` (or `bash scripts/build-ric-fixture.sh`: npm ci in test/fixtures/ric, builds aws-lambda-ric)';
+const BUILD_HINT =
+  'run `npm test` (or `bash scripts/build-ric-fixture.sh`: npm ci in test/fixtures/ric, builds aws-lambda-ric)';
 
 /** Why the fixture can't be used: node_modules missing, or not built for this package-lock.json and node ABI. */
 function fixtureProblem(): string | undefined {
