@@ -26,6 +26,9 @@ import {
 /** Lambda's limit on the INIT phase of an on-demand environment. */
 export const INIT_TIMEOUT_MS = 10_000;
 
+/** Open file descriptors per environment, as on Lambda (1,024). */
+export const MAX_OPEN_FILES = 1024;
+
 export interface EnvironmentOptions {
   id: string;
   fn: FunctionVersion;
@@ -202,10 +205,15 @@ export class Environment {
       this.cgroup = new MemoryCgroup(this.opts.cgroups, this.id, fn.memorySize);
     }
     const env = this.buildEnv(launch.env);
-    // Join the cgroup before exec so all memory the runtime allocates is charged to it.
+    // Lambda's limit of open files (soft and hard, so the function cannot raise it), then join the
+    // cgroup before exec so all memory the runtime allocates is charged to it.
+    const limits = `ulimit -n ${MAX_OPEN_FILES}`;
     const [command, args] = this.cgroup
-      ? ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', this.cgroup.procsFile, launch.command, ...launch.args]]
-      : [launch.command, launch.args];
+      ? [
+          '/bin/sh',
+          ['-c', `${limits} && echo $$ > "$0" && exec "$@"`, this.cgroup.procsFile, launch.command, ...launch.args],
+        ]
+      : ['/bin/sh', ['-c', `${limits} && exec "$@"`, 'sh', launch.command, ...launch.args]];
 
     const initDone = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
