@@ -5,8 +5,9 @@
 #   awscli      - /usr/bin/aws, driven by the AWS CLI compatibility tests
 #   build tools - g++/make for better-sqlite3; autoconf/automake/libtool/cmake for aws-lambda-ric
 #   chromium    - /usr/bin/chromium, driven headless by playwright-core in the console e2e tests
+#   bubblewrap  - /usr/bin/bwrap, the execution-environment sandbox (issue 9)
 set -euo pipefail
-PACKAGES=(curl python3 awscli g++ make autoconf automake libtool cmake chromium)
+PACKAGES=(curl python3 awscli g++ make autoconf automake libtool cmake chromium bubblewrap)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
