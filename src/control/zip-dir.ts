@@ -23,11 +23,29 @@ export function zipDirectory(dir: string): Promise<Buffer> {
 
 /** Build a zip from in-memory files (used by tests and examples). */
 export function zipFiles(files: Record<string, string | { content: string; mode: number }>): Promise<Buffer> {
+  return zipEntries(
+    Object.entries(files).map(([name, f]) =>
+      typeof f === 'string' ? { name, data: f } : { name, data: f.content, mode: f.mode },
+    ),
+  );
+}
+
+/** One entry of zipEntries: a file (permission bits `mode`, default 0o644), a directory (name ending in '/') or a link. */
+export interface ZipEntry {
+  name: string;
+  data?: string;
+  mode?: number;
+  /** A symbolic link to this target. */
+  link?: string;
+}
+
+/** Build a zip from entries in the order given, duplicates and links included (tests and examples). */
+export function zipEntries(entries: ZipEntry[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  for (const [name, f] of Object.entries(files)) {
-    const content = typeof f === 'string' ? f : f.content;
-    const mode = typeof f === 'string' ? 0o100644 : 0o100000 | f.mode;
-    zip.addBuffer(Buffer.from(content), name, { mode, mtime: new Date(0) });
+  for (const e of entries) {
+    if (e.link !== undefined) zip.addBuffer(Buffer.from(e.link), e.name, { mode: 0o120777, mtime: new Date(0) });
+    else if (e.name.endsWith('/')) zip.addEmptyDirectory(e.name, { mtime: new Date(0) });
+    else zip.addBuffer(Buffer.from(e.data ?? ''), e.name, { mode: 0o100000 | (e.mode ?? 0o644), mtime: new Date(0) });
   }
   return finish(zip);
 }

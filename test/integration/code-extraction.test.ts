@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import yazl from 'yazl';
+import { zipEntries } from '../../src/control/zip-dir.ts';
 import { decode, startTestGust, type TestGust } from '../helpers/gust.ts';
 
 let t: TestGust;
@@ -16,20 +16,6 @@ before(async () => {
   t = await startTestGust({ keepAliveMs: 200 });
 });
 after(() => t.stop());
-
-function zip(entries: { name: string; data?: string; link?: string }[]): Promise<Buffer> {
-  const z = new yazl.ZipFile();
-  for (const e of entries) {
-    if (e.link !== undefined) z.addBuffer(Buffer.from(e.link), e.name, { mode: 0o120777 });
-    else z.addBuffer(Buffer.from(e.data ?? ''), e.name, { mode: 0o100644 });
-  }
-  z.end();
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-}
 
 const create = (name: string, code: Buffer): Promise<unknown> =>
   t.lambda.send(
@@ -43,7 +29,7 @@ const create = (name: string, code: Buffer): Promise<unknown> =>
   );
 
 it('CreateFunction refuses a symlink chain that leads out of the tree, and writes nothing', async () => {
-  const evil = await zip([
+  const evil = await zipEntries([
     { name: 'index.mjs', data: 'export const handler = async () => 1;' },
     { name: 'x', link: '.' },
     { name: 'x/y', link: '..' },
@@ -75,7 +61,7 @@ it('CreateFunction refuses a symlink chain that leads out of the tree, and write
 });
 
 it('links inside the package work, and a tampered tree is restored before the next cold start', async () => {
-  const code = await zip([
+  const code = await zipEntries([
     { name: 'lib/real.mjs', data: "export const who = 'packaged';" },
     { name: 'lib/alias.mjs', link: 'real.mjs' },
     { name: 'index.mjs', data: "import { who } from './lib/alias.mjs'; export const handler = async () => who;" },

@@ -3,24 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import yazl from 'yazl';
 import { CodeStore } from '../../src/control/code-store.ts';
-import { zipFiles } from '../../src/control/zip-dir.ts';
+import { zipEntries, zipFiles, type ZipEntry } from '../../src/control/zip-dir.ts';
 import { GustError } from '../../src/errors.ts';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-code-'));
 after(() => fs.rmSync(home, { recursive: true, force: true }));
-
-function rawZip(entries: { name: string; data: string; mode?: number }[]): Promise<Buffer> {
-  const z = new yazl.ZipFile();
-  for (const e of entries) z.addBuffer(Buffer.from(e.data), e.name, { mode: e.mode ?? 0o100644 });
-  z.end();
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-}
 
 it('stores by content hash, unpacks once and keeps exec bits', async () => {
   const store = new CodeStore(home);
@@ -42,31 +30,13 @@ it('rejects garbage and path traversal without leaving files behind', async () =
     (e: unknown) => e instanceof GustError && e.code === 'GUST_INVALID_ZIP',
   );
   // yazl refuses to write '../' names, so patch a same-length name in place: 'xx/escape.txt' -> '../escape.txt'.
-  const zip = await rawZip([{ name: 'xx/escape.txt', data: 'x' }]);
+  const zip = await zipEntries([{ name: 'xx/escape.txt', data: 'x' }]);
   const evil = Buffer.from(zip.toString('latin1').replaceAll('xx/escape.txt', '../escape.txt'), 'latin1');
   await assert.rejects(store.put(evil), (e: unknown) => e instanceof GustError && e.code === 'GUST_INVALID_ZIP');
   assert.equal(fs.existsSync(path.join(home, '..', 'escape.txt')), false);
   const leftovers = fs.readdirSync(path.join(home, 'code', 'trees')).filter((d) => d.includes('.tmp-'));
   assert.deepEqual(leftovers, []);
 });
-
-type Entry = { name: string; data?: string; link?: string; mode?: number };
-
-/** A zip with files and symbolic links (yazl writes UNIX attributes: 0o120777 marks a link). */
-function zipWith(entries: Entry[]): Promise<Buffer> {
-  const z = new yazl.ZipFile();
-  for (const e of entries) {
-    if (e.link !== undefined) z.addBuffer(Buffer.from(e.link), e.name, { mode: 0o120777 });
-    else if (e.name.endsWith('/')) z.addEmptyDirectory(e.name);
-    else z.addBuffer(Buffer.from(e.data ?? 'x'), e.name, { mode: e.mode ?? 0o100644 });
-  }
-  z.end();
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-}
 
 const invalidZip = (e: unknown): boolean => e instanceof GustError && e.code === 'GUST_INVALID_ZIP';
 
@@ -81,7 +51,7 @@ function listAll(dir: string, rel = ''): string[] {
 describe('extraction cannot write outside the tree', () => {
   // Each zip tries to plant `pwned` outside the tree through links whose targets stay inside the tree
   // by name while on disk they climb out (x -> . then x/y -> .. lands y next to the tree, and so on).
-  const escapes: Record<string, Entry[]> = {
+  const escapes: Record<string, ZipEntry[]> = {
     'link to the tree root, then a link through it': [
       { name: 'x', link: '.' },
       { name: 'x/y', link: '..' },
@@ -120,7 +90,7 @@ describe('extraction cannot write outside the tree', () => {
         const home2 = path.join(base, 'a', 'b', 'c');
         const store = new CodeStore(home2);
         const before = listAll(base);
-        await assert.rejects(store.put(await zipWith(entries)), invalidZip);
+        await assert.rejects(store.put(await zipEntries(entries)), invalidZip);
         assert.deepEqual(listAll(base), before, 'nothing new anywhere, inside or outside the store');
         assert.equal(fs.existsSync('/etc/cron.d/pwned'), false);
       } finally {
@@ -131,19 +101,22 @@ describe('extraction cannot write outside the tree', () => {
 
   it('refuses names with NUL, absolute names and duplicates', async () => {
     const store = new CodeStore(home);
-    await assert.rejects(store.put(await zipWith([{ name: 'a.txt' }, { name: 'a.txt', data: 'again' }])), invalidZip);
-    const zip = await rawZip([{ name: 'xetc/passwd', data: 'x' }]);
+    await assert.rejects(
+      store.put(await zipEntries([{ name: 'a.txt' }, { name: 'a.txt', data: 'again' }])),
+      invalidZip,
+    );
+    const zip = await zipEntries([{ name: 'xetc/passwd', data: 'x' }]);
     const abs = Buffer.from(zip.toString('latin1').replaceAll('xetc/passwd', '/etc/passwd'), 'latin1');
     await assert.rejects(store.put(abs), invalidZip);
   });
 
   it('keeps links that stay inside, also dangling ones, and makes files read-only', async () => {
     const store = new CodeStore(home);
-    const zip = await zipWith([
-      { name: 'node_modules/pkg/cli.js', data: 'cli', mode: 0o100755 },
+    const zip = await zipEntries([
+      { name: 'node_modules/pkg/cli.js', data: 'cli', mode: 0o755 },
       { name: 'node_modules/.bin/cli', link: '../pkg/cli.js' },
       { name: 'later', link: 'not-there-yet' },
-      { name: 'index.js', data: 'export {}', mode: 0o100666 },
+      { name: 'index.js', data: 'export {}', mode: 0o666 },
     ]);
     const tree = store.treePath((await store.put(zip)).sha256Hex);
     assert.equal(fs.readFileSync(path.join(tree, 'node_modules/.bin/cli'), 'utf8'), 'cli');
