@@ -81,7 +81,7 @@ export const SETTINGS: Setting[] = [
     flag: '`--home`',
     shown: '`./.gust`',
     doc: 'state: `gust.db` (SQLite, WAL), `code/`, `envs/`',
-    read: (e) => path.resolve(e.GUST_HOME ?? '.gust'),
+    read: (e) => e.GUST_HOME ?? '.gust',
   },
   {
     env: 'GUST_PORT',

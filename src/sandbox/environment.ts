@@ -163,6 +163,13 @@ export class Environment {
     return this.proc?.pid;
   }
 
+  /** A start that ends before any process was spawned: the environment is dead and forgotten. */
+  private abandonStart(): void {
+    this.state = 'dead';
+    this.markExited();
+    this.opts.onExit?.(this);
+  }
+
   /**
    * Spawn the process and run INIT. Resolves when the runtime first asks for an invocation;
    * rejects with InitError if init fails (init/error, exit, or INIT_TIMEOUT_MS).
@@ -176,17 +183,13 @@ export class Environment {
       try {
         await this.opts.prepareCode();
       } catch (e) {
-        this.state = 'dead';
-        this.markExited();
-        this.opts.onExit?.(this);
+        this.abandonStart();
         throw e;
       }
     }
     const launch = launchSpec(fn.runtime, fn.memorySize, codeDir, this.opts);
     if ('error' in launch) {
-      this.state = 'dead';
-      this.markExited();
-      this.opts.onExit?.(this);
+      this.abandonStart();
       const msg = `RequestId: ${triggerRequestId ?? ''} Error: ${launch.error.errorMessage}`;
       this.opts.onLog(msg, triggerRequestId, Date.now());
       throw new InitError(launch.error.errorType, errorBody(launch.error.errorType, msg), 'init', 0);
@@ -205,15 +208,11 @@ export class Environment {
       this.cgroup = new MemoryCgroup(this.opts.cgroups, this.id, fn.memorySize);
     }
     const env = this.buildEnv(launch.env);
-    // Lambda's limit of open files (soft and hard, so the function cannot raise it), then join the
+    // Lambda's limit of open files (soft and hard: only CAP_SYS_RESOURCE could raise it), then join the
     // cgroup before exec so all memory the runtime allocates is charged to it.
-    const limits = `ulimit -n ${MAX_OPEN_FILES}`;
-    const [command, args] = this.cgroup
-      ? [
-          '/bin/sh',
-          ['-c', `${limits} && echo $$ > "$0" && exec "$@"`, this.cgroup.procsFile, launch.command, ...launch.args],
-        ]
-      : ['/bin/sh', ['-c', `${limits} && exec "$@"`, 'sh', launch.command, ...launch.args]];
+    const join = this.cgroup ? 'echo $$ > "$0" && ' : '';
+    const script = `ulimit -n ${MAX_OPEN_FILES} && ${join}exec "$@"`;
+    const args = ['-c', script, this.cgroup?.procsFile ?? 'sh', launch.command, ...launch.args];
 
     const initDone = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -225,7 +224,7 @@ export class Environment {
       this.initSettle = { resolve, reject, timer };
     });
 
-    const proc = spawn(command as string, args as string[], {
+    const proc = spawn('/bin/sh', args, {
       cwd: codeDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
