@@ -45,6 +45,13 @@ export const ERROR_CODES = {
     awsType: 'ValidationException',
     description: 'A request field fails a length or pattern constraint of the AWS API model.',
   },
+  GUST_SERIALIZATION: {
+    kind: 'user',
+    status: 400,
+    awsType: 'SerializationException',
+    description:
+      "A request value does not have the type the operation's AWS model declares (a string where a number belongs, a map where a list belongs, bad base64, a body that is not a JSON object).",
+  },
   GUST_INVALID_ZIP: {
     kind: 'user',
     status: 400,

@@ -16,7 +16,7 @@ import { AsyncQueue } from './invoke/async-queue.ts';
 import { Invoker } from './invoke/invoker.ts';
 import { DestinationRegistry } from './invoke/destinations.ts';
 import { createServices, type GustService, type ServiceContext } from './services.ts';
-import { AwsDispatcher } from './api/aws-dispatch.ts';
+import { AwsRouter } from './aws/router.ts';
 import { FunctionSettingsService } from './control/function-settings.ts';
 import { Placement } from './placement/manager.ts';
 import { closeServerPromptly } from './api/close-server.ts';
@@ -191,7 +191,9 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
   registerTelemetryRoutes(app, telemetry);
 
   // Services beside the Lambda core (event sources, queues, topics, ...): set up before listen.
-  const aws = new AwsDispatcher();
+  // The AWS front door claims its requests before any route matching (src/aws/router.ts).
+  const aws = new AwsRouter({ region: config.region });
+  aws.install(app);
   const services: GustService[] = [...createServices(), ...(opts.services ?? [])];
   const serviceCtx: ServiceContext = {
     config,
@@ -212,7 +214,6 @@ export async function startGust(opts: StartOptions = {}): Promise<Gust> {
     },
   };
   for (const svc of services) svc.setup(serviceCtx);
-  aws.install(app);
 
   await app.listen({ host: config.host, port: config.port });
   const port = (app.server.address() as AddressInfo).port;

@@ -4,7 +4,7 @@
  * implements GustService and listing it in createServices() below (see docs/ADDING-A-SERVICE.md).
  */
 import type { FastifyInstance } from 'fastify';
-import type { AwsDispatcher } from './api/aws-dispatch.ts';
+import type { AwsRouter } from './aws/router.ts';
 import type { GustConfig } from './config.ts';
 import { HttpService } from './events/http/index.ts';
 import { SqsService } from './events/sqs/index.ts';
@@ -24,7 +24,7 @@ export interface ServiceContext {
   /** The main HTTP app (Lambda API port): register routes here during setup(). */
   app: FastifyInstance;
   /** `POST /` AWS query/JSON protocol front door: register AWS services here during setup(). */
-  aws: AwsDispatcher;
+  aws: AwsRouter;
   /** The embedded store; services keep their tables via applyNamedMigrations(store.db, ...). */
   store: SqliteStore;
   registry: Registry;

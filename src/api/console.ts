@@ -1,7 +1,7 @@
 /**
  * Serves the web console (console/, a Vite + React app) from its build output at /console/, and
- * redirects `GET /` there. `POST /` stays the AWS query/JSON protocol front door (aws-dispatch.ts);
- * a `GET /?Action=...` query-protocol call is left to the not-found handler, not redirected.
+ * redirects `GET /` there. AWS protocol calls (`POST /`, `GET /?Action=...`) are claimed before
+ * routing by the AWS layer (src/aws/router.ts) and never reach these routes.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fs from 'node:fs';

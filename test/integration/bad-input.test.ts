@@ -478,7 +478,7 @@ const SQS_JSON_CASES: Case[] = [
   sqsJson('SendMessageBatch: 11 entries', 'SendMessageBatch', withQueue({ Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })) }), { status: 400, type: 'TooManyEntriesInBatchRequest' }),
   sqsJson('SendMessageBatch: 5000 entries', 'SendMessageBatch', withQueue({ Entries: Array.from({ length: 5000 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })) }), { status: 400, type: 'TooManyEntriesInBatchRequest' }),
   sqsJson('SendMessageBatch: bad Id', 'SendMessageBatch', withQueue({ Entries: [{ Id: 'a b', MessageBody: 'x' }] }), { status: 400, type: 'InvalidBatchEntryId' }),
-  sqsJson('SendMessageBatch: Id number', 'SendMessageBatch', withQueue({ Entries: [{ Id: 1, MessageBody: 'x' }] }), { status: 400, type: 'InvalidBatchEntryId' }),
+  sqsJson('SendMessageBatch: Id number', 'SendMessageBatch', withQueue({ Entries: [{ Id: 1, MessageBody: 'x' }] }), { status: 400, type: 'InvalidParameterValue' }),
   sqsJson('SendMessageBatch: duplicate Ids', 'SendMessageBatch', withQueue({ Entries: [{ Id: 'a', MessageBody: 'x' }, { Id: 'a', MessageBody: 'y' }] }), { status: 400, type: 'BatchEntryIdsNotDistinct' }),
   sqsJson('SendMessageBatch: too long', 'SendMessageBatch', withQueue({ Entries: [{ Id: 'a', MessageBody: 'x'.repeat(600_000) }, { Id: 'b', MessageBody: 'y'.repeat(600_000) }] }), { status: 400, type: 'BatchRequestTooLong' }),
   sqsJson('ReceiveMessage: MaxNumberOfMessages 11', 'ReceiveMessage', withQueue({ MaxNumberOfMessages: 11 }), { status: 400 }),

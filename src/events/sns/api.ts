@@ -3,11 +3,12 @@
  * routes behind the URLs in messages (SubscribeURL, UnsubscribeURL, SigningCertURL) under /sns/.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AwsCall } from '../../api/aws-dispatch.ts';
+import type { Handler } from '../../aws/service.ts';
 import { GustError, toGustError } from '../../errors.ts';
 import type { MessageAttributeValue } from '../contracts.ts';
 import type { OpsContext } from './context.ts';
-import { JSON_TARGET_PREFIX, callInput, queryErrorCode, sendError, sendResult } from './protocol.ts';
+import { JSON_TARGET_PREFIX, snsErrorCode, snsErrorName } from './protocol.ts';
+import { SNS_MODEL, SNS_XMLNS } from './schema.ts';
 import { publish, publishBatch, type BatchEntryInput } from './publish.ts';
 import type { SnsServiceContext } from './service-context.ts';
 import type { Signer } from './signing.ts';
@@ -49,7 +50,7 @@ function messageAttributes(i: Input, k: string): Record<string, MessageAttribute
     out[name] = {
       DataType: str(a, 'DataType') ?? '',
       ...(str(a, 'StringValue') !== undefined ? { StringValue: str(a, 'StringValue') } : {}),
-      ...(str(a, 'BinaryValue') !== undefined ? { BinaryValue: str(a, 'BinaryValue') } : {}),
+      ...(a.BinaryValue instanceof Uint8Array ? { BinaryValue: Buffer.from(a.BinaryValue).toString('base64') } : {}),
     };
   }
   return out;
@@ -114,51 +115,46 @@ const ACTIONS: Record<string, Action> = {
       messageDeduplicationId: str(i, 'MessageDeduplicationId'),
     }),
   PublishBatch: (o, i) =>
-    publishBatch(o, str(i, 'TopicArn'), list(i, 'PublishBatchRequestEntries').map(batchEntry), queryErrorCode),
+    publishBatch(o, str(i, 'TopicArn'), list(i, 'PublishBatchRequestEntries').map(batchEntry), snsErrorCode),
 };
 
 export const SNS_ACTIONS = Object.keys(ACTIONS);
 
-async function handle(ops: OpsContext, call: AwsCall): Promise<FastifyReply> {
-  // Own properties only: `constructor`, `toString`, ... are not SNS actions.
-  const action = Object.hasOwn(ACTIONS, call.action) ? ACTIONS[call.action] : undefined;
-  if (!action) throw new GustError('GUST_UNKNOWN_OPERATION', `Unknown SNS action ${call.action}`);
-  let result: object | void;
-  try {
-    result = action(ops, callInput(call));
-  } catch (e) {
-    throw toGustError(e); // unexpected faults answer in SNS's shape too (InternalError)
+/** The SNS operations as handlers of the AWS protocol layer. */
+function snsHandlers(ops: OpsContext): Record<string, Handler> {
+  const handlers: Record<string, Handler> = {};
+  for (const [name, action] of Object.entries(ACTIONS)) {
+    handlers[name] = (input: Input) => {
+      try {
+        return action(ops, input) ?? undefined;
+      } catch (e) {
+        throw toGustError(e); // unexpected faults answer in SNS's shape too (InternalError)
+      }
+    };
   }
-  return sendResult(call, (result ?? undefined) as Record<string, unknown> | undefined);
+  return handlers;
 }
 
 export function registerSnsApi(ctx: SnsServiceContext, ops: OpsContext, signer: Signer): void {
   ctx.aws.register({
-    name: 'sns',
-    targetPrefix: JSON_TARGET_PREFIX,
-    actions: SNS_ACTIONS,
-    handle: (call) => handle(ops, call),
-    renderError: (call, err) => sendError(call, err),
+    model: SNS_MODEL,
+    json: { targetPrefix: JSON_TARGET_PREFIX, contentType: 'application/x-amz-json-1.0' },
+    query: { xmlNamespace: SNS_XMLNS },
+    queryCompatible: true,
+    handlers: snsHandlers(ops),
+    errorName: snsErrorName,
+    log: ctx.log,
   });
 
   // The URLs SNS puts in messages are plain GETs with query parameters.
   const GET_ACTIONS = new Set(['ConfirmSubscription', 'Unsubscribe']);
-  ctx.app.get('/sns/', async (req: FastifyRequest, reply: FastifyReply) => {
-    const params = Object.fromEntries(new URLSearchParams(req.url.split('?')[1] ?? ''));
-    const call: AwsCall = { protocol: 'query', action: params.Action ?? '', params, req, reply };
-    try {
-      if (!GET_ACTIONS.has(call.action)) {
-        throw new GustError(
-          'GUST_SNS_INVALID_PARAMETER',
-          `Invalid parameter: Action ${call.action} is not available by GET`,
-        );
-      }
-      return await handle(ops, call);
-    } catch (e) {
-      if (e instanceof GustError) return sendError(call, e);
-      throw e;
-    }
-  });
+  ctx.app.get('/sns/', async (req: FastifyRequest, reply: FastifyReply) =>
+    ctx.aws.serveQuery('sns', req, reply, (action) =>
+      GET_ACTIONS.has(action)
+        ? undefined
+        : new GustError('GUST_SNS_INVALID_PARAMETER', `Invalid parameter: Action ${action} is not available by GET`),
+    ),
+  );
   ctx.app.get('/sns/:file', async (req: FastifyRequest, reply: FastifyReply) => {
     const { file } = req.params as { file: string };
     if (file !== signer.certificateFile) throw new GustError('GUST_SNS_NOT_FOUND', `No such file: ${file}`);

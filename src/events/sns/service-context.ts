@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import type { AwsDispatcher } from '../../api/aws-dispatch.ts';
+import type { AwsRouter } from '../../aws/router.ts';
 import type { GustConfig } from '../../config.ts';
 import type { DestinationRegistry } from '../../invoke/destinations.ts';
 
@@ -14,7 +14,7 @@ export interface SnsServiceContext {
     'region' | 'accountId' | 'snsPollMs' | 'snsRetryUnitMs' | 'snsHttpTimeoutMs' | 'snsDeliveryConcurrency'
   >;
   app: FastifyInstance;
-  aws: AwsDispatcher;
+  aws: AwsRouter;
   store: { db: Database.Database };
   asyncQueue: { enqueue(functionName: string, qualifier: string | undefined, payload: Buffer): string };
   destinations: DestinationRegistry;

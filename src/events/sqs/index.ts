@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import type { AwsDispatcher } from '../../api/aws-dispatch.ts';
+import type { AwsRouter } from '../../aws/router.ts';
 import { registerEventSourceMappingRoutes } from '../../api/lambda/event-source-mappings.ts';
 import type { GustConfig } from '../../config.ts';
 import type { Registry } from '../../control/registry.ts';
@@ -13,7 +13,7 @@ import { GustError } from '../../errors.ts';
 import type { DestinationRegistry } from '../../invoke/destinations.ts';
 import type { Invoker } from '../../invoke/invoker.ts';
 import type { MessageAttributeValue, QueueSink } from '../contracts.ts';
-import { SqsApi } from './api.ts';
+import { sqsApi } from './api.ts';
 import { EventSourceMappings } from './mappings.ts';
 import { sqsOperations } from './operations.ts';
 import { MappingPollers } from './poller.ts';
@@ -27,7 +27,7 @@ import { SqsStore } from './store.ts';
 export interface SqsServiceContext {
   config: GustConfig;
   app: FastifyInstance;
-  aws: AwsDispatcher;
+  aws: AwsRouter;
   store: { db: Database.Database };
   registry: Registry;
   invoker: Invoker;
@@ -54,9 +54,7 @@ export class SqsService implements QueueSink {
     this.accountId = accountId;
     const store = new SqsStore(ctx.store.db);
     const engine = (this.engine = new QueueEngine(store, { region, accountId, url: ctx.url }));
-    const api = new SqsApi(sqsOperations(engine, accountId), ctx.log);
-    ctx.aws.register(api.awsService());
-    api.registerQueueUrlRoutes(ctx.app);
+    ctx.aws.register(sqsApi(sqsOperations(engine, accountId), ctx.log));
 
     const pollers = (this.pollers = new MappingPollers({
       engine,

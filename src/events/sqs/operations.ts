@@ -1,8 +1,10 @@
 /**
- * The SQS actions over the queue engine, protocol-neutral: each takes the JSON-shaped input (the
- * query protocol's parameters are converted first) and returns the JSON-shaped result.
+ * The SQS operations over the queue engine, protocol-neutral: each takes the input the protocol
+ * layer (src/aws/) parsed from the request by SQS's schema (the SDK's input type) and returns the
+ * output it renders.
  */
 import { GustError } from '../../errors.ts';
+import { attributesFromWire, attributesToWire } from '../message-attributes.ts';
 import { sqsErrorShape } from './error-shapes.ts';
 import { md5OfAttributes } from './md5.ts';
 import { systemAttributesOf, type MessageAttributeValue, type ReceivedMessage, type SendResult } from './model.ts';
@@ -65,7 +67,7 @@ function sendOutput(r: SendResult): Output {
 function failure(id: string, e: unknown): Output {
   if (!(e instanceof GustError)) throw e;
   const shape = sqsErrorShape(e);
-  return { Id: id, SenderFault: shape.type === 'Sender', Code: shape.code, Message: e.message };
+  return { Id: id, SenderFault: shape.fault === 'Sender', Code: shape.code, Message: e.message };
 }
 
 /** Apply `fn` to each entry of a batch in one transaction; entries that fail are reported, not thrown. */
@@ -111,7 +113,7 @@ function messageOutput(m: ReceivedMessage, systemNames: string[], attributeNames
   const attrs = wantedAttributes(m.attributes, attributeNames);
   if (attrs) {
     out.MD5OfMessageAttributes = md5OfAttributes(attrs);
-    out.MessageAttributes = attrs;
+    out.MessageAttributes = attributesToWire(attrs);
   }
   return out;
 }
@@ -136,7 +138,7 @@ export function sqsOperations(engine: QueueEngine, accountId: string): Record<st
   const prepareEntry = (queue: string, e: Input, senderId: string): PreparedMessage =>
     engine.prepare(queue, {
       body: e.MessageBody as string,
-      attributes: e.MessageAttributes as Record<string, MessageAttributeValue> | undefined,
+      attributes: attributesFromWire(e.MessageAttributes) as Record<string, MessageAttributeValue> | undefined,
       systemAttributes: e.MessageSystemAttributes
         ? Object.fromEntries(
             Object.entries(e.MessageSystemAttributes as Record<string, MessageAttributeValue>).map(([k, v]) => [
@@ -241,7 +243,10 @@ export function sqsOperations(engine: QueueEngine, accountId: string): Record<st
         (n, e) =>
           n +
           (typeof e.MessageBody === 'string'
-            ? messageSize(e.MessageBody, e.MessageAttributes as Record<string, MessageAttributeValue> | undefined)
+            ? messageSize(
+                e.MessageBody,
+                attributesFromWire(e.MessageAttributes) as Record<string, MessageAttributeValue> | undefined,
+              )
             : 0),
         0,
       );
