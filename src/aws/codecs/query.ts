@@ -7,7 +7,7 @@
  */
 import type { NormalizedSchema } from '@smithy/core/schema';
 import { XmlShapeSerializer } from '@aws-sdk/core/protocols';
-import { escapeXml } from '../../api/xml.ts';
+import { escapeXml } from './xml-text.ts';
 import type { OperationModel } from '../model.ts';
 import { decodeBase64, parseTimestamp, serializationError } from './values.ts';
 

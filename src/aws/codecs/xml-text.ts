@@ -1,4 +1,4 @@
-/** XML text escaping for the AWS query-protocol services (SQS, SNS). */
+/** XML text escaping for the awsQuery (and later restXml) codecs. */
 
 /** Escape text for an XML element. CR is escaped too, or XML parsers would turn \r\n into \n. */
 export function escapeXml(s: string): string {
