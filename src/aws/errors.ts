@@ -17,7 +17,8 @@ export interface AwsErrorShape {
 export function errorShape(service: Pick<AwsServiceDefinition, 'model' | 'errorName'>, e: GustError): AwsErrorShape {
   if (e.kind === 'platform') {
     const status = e.status >= 500 ? e.status : 500;
-    const declared = service.model.errors.get('InternalError') ?? service.model.errors.get('InternalErrorException');
+    // Declared errors are found by exception name and by query code (SNS: InternalErrorException / InternalError).
+    const declared = service.model.errors.get('InternalError');
     return {
       name: declared?.name ?? 'InternalError',
       code: declared?.queryCode ?? 'InternalError',

@@ -7,9 +7,6 @@
  */
 import { NormalizedSchema } from '@smithy/core/schema';
 
-/** The wire protocols Gust speaks (aws.protocols#... in the Smithy models). */
-export type AwsProtocol = 'awsJson1_0' | 'awsJson1_1' | 'awsQuery' | 'restJson1' | 'restXml';
-
 export interface OperationModel {
   name: string;
   input: NormalizedSchema;
@@ -77,17 +74,4 @@ export function modelFromSdk(signingName: string, sdk: Record<string, unknown>):
   }
   if (operations.size === 0) throw new Error(`no operation schemas in the SDK module for ${signingName}`);
   return { signingName, namespace, operations, errors };
-}
-
-/** How many of a structure's members (the first ones, in schema order) are required. */
-export function requiredCount(ns: NormalizedSchema): number {
-  const s = ns.getSchema() as unknown;
-  return Array.isArray(s) && typeof s[6] === 'number' ? s[6] : 0;
-}
-
-/** A structure's members, each with whether it is required. */
-export function members(ns: NormalizedSchema): { name: string; schema: NormalizedSchema; required: boolean }[] {
-  if (!ns.isStructSchema()) return [];
-  const req = requiredCount(ns);
-  return [...ns.structIterator()].map(([name, schema], i) => ({ name, schema, required: i < req }));
 }

@@ -36,6 +36,8 @@ interface Incoming {
   protocol: 'json' | 'query';
   operation: string;
   body: Buffer;
+  /** A form body's parameters, parsed once (the Action is read from them before serving). */
+  form?: URLSearchParams;
   query: URLSearchParams;
   scope?: CredentialScope;
   path: Record<string, string>;
@@ -120,10 +122,13 @@ export class AwsRouter {
 
     let service = claim.service;
     let pathParams = claim.path;
-    const form = !targetName && (isFormContent(req.headers) || req.method === 'GET');
+    const form =
+      !targetName && (isFormContent(req.headers) || req.method === 'GET')
+        ? new URLSearchParams(body.toString('utf8'))
+        : undefined;
     const operation = targetName
       ? targetName.slice(targetName.indexOf('.') + 1)
-      : (new URLSearchParams(form ? body.toString('utf8') : '').get('Action') ?? query.get('Action') ?? '');
+      : (form?.get('Action') ?? query.get('Action') ?? '');
     if (!service) {
       // Unsigned: the service whose model has the named operation and whose endpoint the path is.
       for (const s of this.services) {
@@ -139,6 +144,7 @@ export class AwsRouter {
       protocol: targetName ? 'json' : 'query',
       operation,
       body,
+      form,
       query,
       scope,
       path: pathParams,
@@ -190,7 +196,10 @@ export class AwsRouter {
       const input =
         incoming.protocol === 'json'
           ? readJsonInput(op, incoming.body.toString('utf8'))
-          : readQueryInput(op, [...new URLSearchParams(incoming.body.toString('utf8')), ...incoming.query]);
+          : readQueryInput(op, [
+              ...(incoming.form ?? new URLSearchParams(incoming.body.toString('utf8'))),
+              ...incoming.query,
+            ]);
 
       // A client that hangs up ends its long poll (its messages are not received into the void).
       const aborter = new AbortController();
@@ -263,9 +272,7 @@ export class AwsRouter {
 
   /** An unsigned query call whose Action no service has. */
   private unknownQueryAction(req: FastifyRequest, reply: FastifyReply, action: string): void {
-    const message = action
-      ? `The action ${action} is not valid for this endpoint.`
-      : 'The request must contain an Action.';
+    const { message } = unknownOperation(action);
     reply
       .status(400)
       .header('x-gust-error-code', 'GUST_UNKNOWN_OPERATION')

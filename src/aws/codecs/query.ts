@@ -111,11 +111,6 @@ export function readQueryInput(op: OperationModel, params: Iterable<[string, str
   return read(op.input, tree(params), '') as Record<string, unknown>;
 }
 
-/** The Action parameter of a form body or query string. */
-export function queryAction(params: URLSearchParams): string {
-  return params.get('Action') ?? '';
-}
-
 /** The members of `output` as XML, without the output structure's own element. */
 function membersXml(output: NormalizedSchema, value: Record<string, unknown>): string {
   const s = new XmlShapeSerializer({ serviceNamespace: '', timestampFormat: { useTrait: true, default: 5 } } as never);

@@ -4,8 +4,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Handler } from '../../aws/service.ts';
-import { GustError, toGustError } from '../../errors.ts';
+import { GustError } from '../../errors.ts';
 import type { MessageAttributeValue } from '../contracts.ts';
+import { attributesFromWire } from '../message-attributes.ts';
 import type { OpsContext } from './context.ts';
 import { JSON_TARGET_PREFIX, snsErrorCode, snsErrorName } from './protocol.ts';
 import { SNS_MODEL, SNS_XMLNS } from './schema.ts';
@@ -45,12 +46,11 @@ function messageAttributes(i: Input, k: string): Record<string, MessageAttribute
   const v = i[k];
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
   const out: Record<string, MessageAttributeValue> = {};
-  for (const [name, raw] of Object.entries(v as Record<string, Input>)) {
-    const a = raw ?? {};
+  for (const [name, a] of Object.entries(attributesFromWire(v) ?? {})) {
     out[name] = {
       DataType: str(a, 'DataType') ?? '',
       ...(str(a, 'StringValue') !== undefined ? { StringValue: str(a, 'StringValue') } : {}),
-      ...(a.BinaryValue instanceof Uint8Array ? { BinaryValue: Buffer.from(a.BinaryValue).toString('base64') } : {}),
+      ...(str(a, 'BinaryValue') !== undefined ? { BinaryValue: str(a, 'BinaryValue') } : {}),
     };
   }
   return out;
@@ -118,21 +118,11 @@ const ACTIONS: Record<string, Action> = {
     publishBatch(o, str(i, 'TopicArn'), list(i, 'PublishBatchRequestEntries').map(batchEntry), snsErrorCode),
 };
 
-export const SNS_ACTIONS = Object.keys(ACTIONS);
-
-/** The SNS operations as handlers of the AWS protocol layer. */
+/** The SNS operations as handlers of the AWS protocol layer (which answers unexpected faults as InternalError). */
 function snsHandlers(ops: OpsContext): Record<string, Handler> {
-  const handlers: Record<string, Handler> = {};
-  for (const [name, action] of Object.entries(ACTIONS)) {
-    handlers[name] = (input: Input) => {
-      try {
-        return action(ops, input) ?? undefined;
-      } catch (e) {
-        throw toGustError(e); // unexpected faults answer in SNS's shape too (InternalError)
-      }
-    };
-  }
-  return handlers;
+  return Object.fromEntries(
+    Object.entries(ACTIONS).map(([name, action]): [string, Handler] => [name, (input: Input) => action(ops, input)]),
+  );
 }
 
 export function registerSnsApi(ctx: SnsServiceContext, ops: OpsContext, signer: Signer): void {
